@@ -1,0 +1,84 @@
+"""Load the association's own text into the page tree and the site settings.
+
+Safe to run on every start: it creates the mission page only when none exists
+and fills only empty settings fields, so nothing an editor changed is overwritten.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.html import escape
+from wagtail.models import Page, Site
+
+from pages.models import AssociationSettings, MissionPage
+
+CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "plac_nzs.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the association's initial content (idempotent; never overwrites editors' changes)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(CONTENT_FILE), help="JSON file with the content.")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        content = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
+        site, mission_page = self.ensure_mission_page(content["mission_page"])
+        self.fill_settings(site, content["settings"])
+        self.stdout.write(f"Mission page: {mission_page.url_path} (id {mission_page.pk})")
+
+    def ensure_mission_page(self, data):
+        existing = MissionPage.objects.first()
+        if existing:
+            self.stdout.write("Mission page exists; its content is left as the editors made it.")
+            return self.ensure_site(existing), existing
+
+        root = Page.get_first_root_node()
+        # Wagtail's migrations create a "Welcome" placeholder at the slug we want;
+        # deleting it also deletes the default Site pointing at it (recreated below).
+        for placeholder in root.get_children().filter(slug=data["slug"]).exact_type(Page):
+            placeholder.delete()
+
+        page = MissionPage(
+            title=data["title"],
+            slug=data["slug"],
+            manifesto="".join(f"<p>{escape(p)}</p>" for p in data["manifesto_paragraphs"]),
+            goals_heading=data["goals_heading"],
+            goals=[("item", text) for text in data["goals"]],
+            activities_heading=data["activities_heading"],
+            activities=[("item", text) for text in data["activities"]],
+            contact_heading=data["contact_heading"],
+            contact_subheading=data["contact_subheading"],
+            contact_intro=data["contact_intro"],
+        )
+        root.add_child(instance=page)
+        page.save_revision().publish()
+        self.stdout.write(self.style.SUCCESS("Mission page created from the association's text."))
+        return self.ensure_site(page), page
+
+    def ensure_site(self, page):
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost", port=80, root_page=page, is_default_site=True
+            )
+        elif site.root_page_id != page.pk:
+            site.root_page = page
+            site.save()
+        return site
+
+    def fill_settings(self, site, data):
+        settings = AssociationSettings.for_site(site)
+        filled = [field for field, value in data.items() if not getattr(settings, field)]
+        for field in filled:
+            setattr(settings, field, data[field])
+        if filled:
+            settings.save()
+            self.stdout.write(self.style.SUCCESS(f"Settings filled: {', '.join(filled)}."))
+        else:
+            self.stdout.write("Settings already set; left unchanged.")

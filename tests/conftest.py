@@ -1,0 +1,11 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def association_content(db):
+    """The site as `make run` sets it up: the association's text in the page tree and settings."""
+    call_command("load_association_content", verbosity=0)
+    from pages.models import MissionPage
+
+    return MissionPage.objects.get()

@@ -1,0 +1,58 @@
+"""The page tree: where editors may create which pages."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from pages.models import ContentPage, MissionPage
+from tests.factories import content_page_form_data, mission_page_form_data
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_mission_page_sits_at_the_top_of_the_tree(self):
+        self.assertCanCreateAt(Page, MissionPage)
+        self.assertAllowedParentPageTypes(MissionPage, {Page})
+
+    def test_mission_page_holds_only_content_pages(self):
+        self.assertAllowedSubpageTypes(MissionPage, {ContentPage})
+        self.assertCanCreateAt(MissionPage, ContentPage)
+        self.assertCanNotCreateAt(MissionPage, MissionPage)
+
+    def test_content_pages_nest_but_never_hold_a_mission_page(self):
+        self.assertAllowedSubpageTypes(ContentPage, {ContentPage})
+        self.assertAllowedParentPageTypes(ContentPage, {MissionPage, ContentPage})
+        self.assertCanNotCreateAt(Page, ContentPage)
+
+    def test_there_is_only_one_mission_page(self):
+        self.assertEqual(MissionPage.max_count, 1)
+
+
+class PagesRenderAndEditTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from django.core.management import call_command
+
+        call_command("load_association_content", verbosity=0)
+        cls.mission_page = MissionPage.objects.get()
+        cls.privacy_page = cls.mission_page.add_child(
+            instance=ContentPage(
+                title="Polityka prywatności",
+                slug="polityka-prywatnosci",
+                introduction="Jak chronimy Twoje dane.",
+                body=[("heading", "Administrator"), ("paragraph", "<p>Stowarzyszenie.</p>")],
+            )
+        )
+
+    def test_mission_page_renders_and_is_editable(self):
+        self.assertPageIsRenderable(self.mission_page)
+        # StreamFields are drawn by the admin's JavaScript, so the POST data is built by hand.
+        self.assertPageIsEditable(self.mission_page, mission_page_form_data(self.mission_page))
+
+    def test_content_page_renders_and_is_editable(self):
+        self.assertPageIsRenderable(self.privacy_page)
+        self.assertPageIsEditable(self.privacy_page, content_page_form_data(self.privacy_page))
+
+    def test_content_page_shows_its_blocks(self):
+        response = self.client.get(self.privacy_page.url)
+        self.assertContains(response, "<h1>Polityka prywatności</h1>", html=True)
+        self.assertContains(response, "<h2>Administrator</h2>", html=True)
+        self.assertContains(response, "Jak chronimy Twoje dane.")
