@@ -48,7 +48,7 @@ serve:
 run: setup serve
 
 test: install
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0
+	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
