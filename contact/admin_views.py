@@ -1,0 +1,224 @@
+"""The board's view of residents' messages in the Wagtail admin ("Wiadomości").
+
+Only users with the contact message permissions see it: the "Zarząd" group (created by a
+migration) and superusers. Messages come only from residents: nobody can add one here.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaksbr
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+
+from .models import ContactMessage
+
+# Cells a spreadsheet program would run as a formula (CSV injection), see OWASP.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class MessagePermissionPolicy(ModelPermissionPolicy):
+    """The model's Django permissions, except that nobody adds (or copies) a message."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a != "add"])
+
+
+class MessageFilterSet(WagtailFilterSet):
+    received_at = django_filters.DateFromToRangeFilter(
+        label=gettext_lazy("Received"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = ContactMessage
+        fields = ["handling_state", "delivery_state", "is_spam", "received_at"]
+
+
+class MessageIndexView(generic.IndexView):
+    def stream_csv(self, queryset):
+        # A BOM makes Excel read the file as UTF-8, so Polish letters survive.
+        yield "\ufeff".encode()
+        yield from super().stream_csv(queryset)
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: spreadsheet_safe(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+
+class MessageInspectView(generic.InspectView):
+    template_name = "contact/admin/message_inspect.html"
+    resend_url_name = None
+
+    def get_page_title(self):
+        return _("Message %(reference)s") % {"reference": self.object.reference}
+
+    def get_text_display_value(self):
+        # Escaped first, then line breaks kept: the resident's text, never their markup.
+        return linebreaksbr(self.object.text, autoescape=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_resend"] = self.object.can_be_resent and self.user_has_permission("change")
+        context["resend_url"] = self.resend_url
+        return context
+
+    @property
+    def resend_url(self):
+        from django.urls import reverse
+
+        return reverse(self.resend_url_name, args=[self.object.pk])
+
+
+class MessageEditView(generic.EditView):
+    def get_page_title(self):
+        return _("Change handling state")
+
+
+@method_decorator(require_POST, name="dispatch")
+class ResendView(View):
+    """Queue another delivery of a message whose e-mail failed or is still waiting."""
+
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = policy_registry.get_by_type(ContactMessage)
+        if not policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        message = get_object_or_404(ContactMessage, pk=pk)
+        if message.can_be_resent and message.queue_delivery() is not None:
+            messages.success(
+                request,
+                _("Message %(reference)s will be sent to the board again.")
+                % {"reference": message.reference},
+            )
+        else:
+            messages.error(
+                request,
+                _("Message %(reference)s cannot be sent again (already sent or spam).")
+                % {"reference": message.reference},
+            )
+        return redirect(self.inspect_url_name, pk)
+
+
+def short_text(message):
+    text = " ".join(message.text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+short_text.short_description = gettext_lazy("message")
+
+
+class MessageViewSet(ModelViewSet):
+    model = ContactMessage
+    name = "contact_messages"
+    url_prefix = "messages"
+    icon = "mail"
+    menu_label = gettext_lazy("Messages")
+    menu_order = 150
+    add_to_admin_menu = True
+
+    index_view_class = MessageIndexView
+    inspect_view_class = MessageInspectView
+    edit_view_class = MessageEditView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    ordering = ["-received_at", "-pk"]
+    list_display = [
+        "sender_name",
+        "sender_email",
+        Column("short_text", label=gettext_lazy("message"), accessor=short_text),
+        "handling_state",
+        "delivery_state",
+        DateColumn("received_at", label=gettext_lazy("received"), sort_key="received_at"),
+    ]
+    filterset_class = MessageFilterSet
+    search_fields = ["sender_name", "sender_email", "text"]
+    list_export = [
+        "pk",
+        "received_at",
+        "sender_name",
+        "sender_email",
+        "text",
+        "get_handling_state_display",
+        "get_delivery_state_display",
+        "is_spam",
+        "consent_clause_version",
+    ]
+    export_headings = {
+        "pk": gettext_lazy("number"),
+        "get_handling_state_display": gettext_lazy("handling"),
+        "get_delivery_state_display": gettext_lazy("delivery"),
+    }
+    export_filename = "wiadomosci"
+    form_fields = ["handling_state"]
+    inspect_view_fields = [
+        "received_at",
+        "sender_name",
+        "sender_email",
+        "text",
+        "handling_state",
+        "delivery_state",
+        "delivery_attempts",
+        "delivery_last_error",
+        "delivery_next_attempt_at",
+        "delivered_at",
+        "is_spam",
+        "spam_reason",
+        "consent_given",
+        "consent_clause_version",
+    ]
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            resend_url_name=self.get_url_name("resend"), **kwargs
+        )
+
+    @property
+    def resend_view(self):
+        return ResendView.as_view(inspect_url_name=self.get_url_name("inspect"))
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        urlpatterns = [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name not in ("add", "copy")
+        ]
+        return urlpatterns + [path("resend/<int:pk>/", self.resend_view, name="resend")]
+
+
+message_viewset = MessageViewSet()
