@@ -9,7 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -31,6 +34,21 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def forbidden(request):
+    """A plain 403 page: Wagtail would redirect to the dashboard, hiding that access was refused."""
+    return TemplateResponse(request, "contact/admin/forbidden.html", status=403)
+
+
+def answer_forbidden_with_403(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+
+    return wrapped
 
 
 class MessagePermissionPolicy(ModelPermissionPolicy):
@@ -92,8 +110,6 @@ class MessageInspectView(generic.InspectView):
 
     @property
     def resend_url(self):
-        from django.urls import reverse
-
         return reverse(self.resend_url_name, args=[self.object.pk])
 
 
@@ -178,9 +194,9 @@ class MessageViewSet(ModelViewSet):
         "consent_clause_version",
     ]
     export_headings = {
-        "pk": gettext_lazy("number"),
-        "get_handling_state_display": gettext_lazy("handling"),
-        "get_delivery_state_display": gettext_lazy("delivery"),
+        "pk": capfirst(gettext_lazy("number")),
+        "get_handling_state_display": capfirst(gettext_lazy("handling")),
+        "get_delivery_state_display": capfirst(gettext_lazy("delivery")),
     }
     export_filename = "wiadomosci"
     form_fields = ["handling_state"]
@@ -201,6 +217,9 @@ class MessageViewSet(ModelViewSet):
         "consent_clause_version",
     ]
 
+    def construct_view(self, view_class, **kwargs):
+        return answer_forbidden_with_403(super().construct_view(view_class, **kwargs))
+
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
             resend_url_name=self.get_url_name("resend"), **kwargs
@@ -208,15 +227,13 @@ class MessageViewSet(ModelViewSet):
 
     @property
     def resend_view(self):
-        return ResendView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        return answer_forbidden_with_403(
+            ResendView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        )
 
     def get_urlpatterns(self):
-        from django.urls import path
-
         urlpatterns = [
-            pattern
-            for pattern in super().get_urlpatterns()
-            if pattern.name not in ("add", "copy")
+            pattern for pattern in super().get_urlpatterns() if pattern.name not in ("add", "copy")
         ]
         return urlpatterns + [path("resend/<int:pk>/", self.resend_view, name="resend")]
 

@@ -25,18 +25,16 @@ class Command(BaseCommand):
             is_spam=False, delivery_state__in=[State.PENDING, State.SENDING]
         )
         for message in waiting:
-            has_attempt = (
-                DBTaskResult.objects.filter(
-                    status="READY",
-                    task_path=deliver_message.module_path,
-                    args_kwargs__kwargs__message_id=message.pk,
-                ).exists()
-            )
+            has_attempt = DBTaskResult.objects.filter(
+                status="READY",
+                task_path=deliver_message.module_path,
+                args_kwargs__kwargs__message_id=message.pk,
+            ).exists()
             if has_attempt:
                 continue
             run_after = now
             if message.delivery_state == State.SENDING and message.delivery_claimed_at:
-                # Possibly still being sent by a live worker: take over only once the claim is stale.
+                # Perhaps still being sent by a live worker: take over only once stale.
                 run_after = max(now, message.delivery_claimed_at + STALE_CLAIM)
             deliver_message.using(run_after=run_after).enqueue(
                 message_id=message.pk,
