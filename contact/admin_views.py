@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from .mail import board_recipients
 from .models import ContactMessage
 
 # Cells a spreadsheet program would run as a formula (CSV injection), see OWASP.
@@ -72,6 +73,25 @@ class MessageFilterSet(WagtailFilterSet):
 
 
 class MessageIndexView(generic.IndexView):
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # The name opens the message itself; Wagtail would open the edit form (here only
+        # the handling state), which is one click away from the message.
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(
+            field_name, column_class, get_url=self.get_inspect_url, **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not self.is_export and not board_recipients():
+            messages.warning(
+                request,
+                _(
+                    "No board e-mail addresses are set, so messages wait undelivered. "
+                    "Add them in Settings → Association."
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
     def stream_csv(self, queryset):
         # A BOM makes Excel read the file as UTF-8, so Polish letters survive.
         yield "\ufeff".encode()

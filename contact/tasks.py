@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import mail
@@ -88,7 +89,7 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
             recipients = mail.board_recipients()
             if not recipients:
                 raise mail.NoBoardRecipients(
-                    "No board e-mail addresses in the site settings (Settings → Association)."
+                    _("No board e-mail addresses in the site settings (Settings → Association).")
                 )
             mail.send(mail.build_board_email(message, recipients))
     except Exception as exc:

@@ -57,6 +57,21 @@ def test_board_member_sees_messages_newest_first(board_client):
     ]
 
 
+def test_a_name_in_the_list_opens_the_message(board_client):
+    message = make_contact_message(sender_name="Najnowsza Osoba")
+    html = board_client.get(INDEX).content.decode()
+    assert f'href="{inspect_url(message)}"' in html
+
+
+def test_the_list_warns_when_no_board_address_is_set(board_client):
+    from tests.factories import set_board_recipients
+
+    warning = "Nie ustawiono adresów e-mail zarządu"
+    assert warning in board_client.get(INDEX).content.decode()
+    set_board_recipients()
+    assert warning not in board_client.get(INDEX).content.decode()
+
+
 def test_the_menu_shows_wiadomosci_to_the_board_and_not_to_an_editor(client, django_user_model):
     board_member = make_board_member(django_user_model)
     editor = make_editor(django_user_model)

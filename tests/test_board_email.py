@@ -212,7 +212,7 @@ def test_without_board_addresses_the_message_waits_with_a_clear_error(smtp_serve
     assert smtp_server.received == []
     message.refresh_from_db()
     assert message.delivery_state == State.PENDING
-    assert "No board e-mail addresses" in message.delivery_last_error
+    assert "Brak adresów e-mail zarządu" in message.delivery_last_error
     # The log names the message by its number only.
     assert f"Delivery of message {message.pk} failed" in caplog.text
     assert "Tajemnicza" not in caplog.text and "tajne@example.org" not in caplog.text
@@ -269,3 +269,14 @@ def test_spam_is_never_sent(smtp_server):
     assert smtp_server.received == []
     message.refresh_from_db()
     assert message.delivery_state == State.NOT_SENT
+
+
+def test_a_message_erased_before_its_turn_is_not_sent(smtp_server):
+    set_board_recipients()
+    queue(sender_email="wycofuje@example.org")
+
+    call_command("erase_sender", "wycofuje@example.org", stdout=StringIO())
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    assert DBTaskResult.objects.get().return_value == "gone"
