@@ -8,7 +8,7 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, yesno
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -115,8 +115,15 @@ class MessageInspectView(generic.InspectView):
     template_name = "contact/admin/message_inspect.html"
     resend_url_name = None
 
-    def get_page_title(self):
-        return _("Message %(reference)s") % {"reference": self.object.reference}
+    page_title = gettext_lazy("Message")
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return yesno(value)
+        return value
 
     def get_text_display_value(self):
         # Escaped first, then line breaks kept: the resident's text, never their markup.
@@ -195,10 +202,10 @@ class MessageViewSet(ModelViewSet):
     list_display = [
         "sender_name",
         "sender_email",
-        Column("short_text", label=gettext_lazy("message"), accessor=short_text),
+        Column("short_text", label=capfirst(gettext_lazy("message")), accessor=short_text),
         "handling_state",
         "delivery_state",
-        DateColumn("received_at", label=gettext_lazy("received"), sort_key="received_at"),
+        DateColumn("received_at", label=capfirst(gettext_lazy("received")), sort_key="received_at"),
     ]
     filterset_class = MessageFilterSet
     search_fields = ["sender_name", "sender_email", "text"]

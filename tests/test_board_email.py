@@ -280,3 +280,23 @@ def test_a_message_erased_before_its_turn_is_not_sent(smtp_server):
 
     assert smtp_server.received == []
     assert DBTaskResult.objects.get().return_value == "gone"
+
+
+def test_an_smtp_server_that_never_answers_counts_as_a_failed_attempt(smtp_server, settings):
+    import socket
+
+    set_board_recipients()
+    smtp_server.stop()
+    with socket.socket() as silent:
+        # Accepts connections (the kernel does) but never says hello.
+        silent.bind(("127.0.0.1", smtp_server.port))
+        silent.listen(5)
+        settings.EMAIL_TIMEOUT = 1
+        message = queue()
+
+        run_mail_worker()
+
+    message.refresh_from_db()
+    assert message.delivery_state == State.PENDING
+    assert "timed out" in message.delivery_last_error
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
