@@ -71,7 +71,8 @@ def message_id_header(message):
     contact/tasks.py on the crash window) can be recognised and folded by mail programs.
     The time of receipt keeps it unique even if message numbers start over in a new database.
     """
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "localhost"
     stamp = int(message.received_at.timestamp())
     return f"<contact-{message.pk}.{stamp}@{header_safe(domain)}>"
 
