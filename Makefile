@@ -41,9 +41,11 @@ setup: install .env
 	@$(MANAGE) collectstatic --noinput --verbosity=0
 	@$(MANAGE) ensure_admin
 
+# The web server and the mail worker (which e-mails residents' messages to the board) run
+# together under honcho (Procfile.local); Ctrl+C stops both, and if one dies the other stops too.
 serve:
 	@echo "==> Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl+C stops)"
-	@$(BIN)/gunicorn stowarzyszenie.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	@$(BIN)/honcho --no-colour -f Procfile.local start --port $(PORT)
 
 run: setup serve
 

@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -24,6 +25,7 @@ class ContactMessage(models.Model):
 
     class DeliveryState(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("not delivered")
         NOT_SENT = "not_sent", _("not sent (spam)")
@@ -57,6 +59,10 @@ class ContactMessage(models.Model):
     delivery_attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
     delivery_last_error = models.TextField(_("last delivery error"), blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # Set while one worker holds the message for sending; a claim far older than any SMTP
+    # conversation means that worker died, and another may take the message over.
+    delivery_claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    delivery_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     handling_state = models.CharField(
         _("handling"),
@@ -78,6 +84,46 @@ class ContactMessage(models.Model):
     def reference(self):
         """A short id the board can quote, e.g. in the e-mail subject."""
         return f"#{self.pk}"
+
+    def queue_delivery(self):
+        """Put the e-mail to the board in the mail queue (run by `db_worker --backend mail`).
+
+        The queue lives in the same database as the message, so when this is called inside
+        the transaction that saved the message, both are committed together or not at all;
+        called after the commit, the message is already safe. A message already sent is
+        never queued again, and spam is never sent. Returns the queued task result or None.
+        """
+        from .tasks import deliver_message
+
+        if self.is_spam:
+            type(self).objects.filter(pk=self.pk, is_spam=True).exclude(
+                delivery_state=self.DeliveryState.SENT
+            ).update(delivery_state=self.DeliveryState.NOT_SENT)
+            self.refresh_from_db()
+            return None
+        now = timezone.now()
+        with transaction.atomic():
+            queued = (
+                type(self)
+                .objects.filter(
+                    pk=self.pk,
+                    delivery_state__in=[self.DeliveryState.PENDING, self.DeliveryState.FAILED],
+                )
+                .update(delivery_state=self.DeliveryState.PENDING, delivery_next_attempt_at=now)
+            )
+            self.refresh_from_db()
+            if not queued:
+                return None
+            return deliver_message.enqueue(
+                message_id=self.pk, attempt=self.delivery_attempts + 1, since=now.isoformat()
+            )
+
+    @property
+    def can_be_resent(self):
+        return not self.is_spam and self.delivery_state in (
+            self.DeliveryState.FAILED,
+            self.DeliveryState.PENDING,
+        )
 
 
 @register_setting(icon="mail")

@@ -169,3 +169,14 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server makes no calls to other hosts
+
+# --- Residents' messages: delivery to the board and RODO housekeeping (board branch) ---
+# An SMTP server that accepts the connection and then hangs must not block the mail worker
+# forever (Django's default is no timeout at all); a timeout counts as a failed attempt.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The worker keeps retrying an undelivered e-mail with growing pauses for at least this many
+# hours, then marks the message "not delivered" (the board can resend it from the admin).
+CONTACT_DELIVERY_GIVE_UP_HOURS = env.int("CONTACT_DELIVERY_GIVE_UP_HOURS", default=26)
+# `manage.py delete_old_messages` deletes messages older than this.
+CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
+# --- end of residents' messages block ---

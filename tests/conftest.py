@@ -9,3 +9,74 @@ def association_content(db):
     from pages.models import MissionPage
 
     return MissionPage.objects.get()
+
+
+# --- A real SMTP server for the board e-mails (board side) ---
+
+
+class RecordingMailbox:
+    """An aiosmtpd handler that keeps every e-mail it accepts, parsed as a mail program would."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.received.append(
+            {
+                "mail_from": envelope.mail_from,
+                "rcpt_tos": list(envelope.rcpt_tos),
+                "raw": envelope.original_content or envelope.content,
+                "message": email.message_from_bytes(envelope.content, policy=policy.default),
+            }
+        )
+        return "250 Message accepted for delivery"
+
+
+class LocalSmtpServer:
+    """An SMTP server on 127.0.0.1 that a test can stop and start again on the same port."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as probe:
+            # Controller cannot listen on port 0, so find a free port first.
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.mailbox = RecordingMailbox()
+        self.controller = None
+
+    @property
+    def received(self):
+        return self.mailbox.received
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Django sends through real SMTP to this server; it starts running."""
+    server = LocalSmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Stowarzyszenie Plac NZS <noreply@plac-nzs.example>"
+    server.start()
+    yield server
+    server.stop()

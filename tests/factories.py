@@ -79,3 +79,83 @@ def content_page_form_data(page, **changes):
         for block in page.body
     ]
     return nested_form_data({**values, "body": streamfield(body), "action-publish": "publish"})
+
+
+# --- Residents' messages (board side) ---
+
+BOARD_ADDRESSES = ["zarzad@plac-nzs.example", "skarbnik@plac-nzs.example"]
+
+
+def make_contact_message(**overrides):
+    """A resident's message as the contact form stores it (non-spam, waiting for delivery)."""
+    from contact.models import ContactMessage
+
+    values = {
+        "sender_name": "Anna Kowalska",
+        "sender_email": "anna@example.org",
+        "text": "Dzień dobry, kiedy będzie następne spotkanie mieszkańców?",
+        "consent_given": True,
+        "consent_clause_version": "sha256:0123456789ab",
+    }
+    values.update(overrides)
+    received_at = values.pop("received_at", None)
+    message = ContactMessage.objects.create(**values)
+    if received_at is not None:
+        # auto_now_add ignores a given value; old messages are made by moving the time back.
+        ContactMessage.objects.filter(pk=message.pk).update(received_at=received_at)
+        message.refresh_from_db()
+    return message
+
+
+def set_board_recipients(addresses=BOARD_ADDRESSES):
+    """What an editor types into Settings → Association → board e-mail addresses."""
+    from wagtail.models import Site
+
+    from pages.models import AssociationSettings
+
+    site = Site.objects.get(is_default_site=True)
+    association = AssociationSettings.for_site(site)
+    association.board_recipients = "\n".join(addresses)
+    association.save()
+    return association
+
+
+def make_board_member(django_user_model, username="czlonek-zarzadu"):
+    """A board member: in the "Zarząd" group created by the contact app's migration."""
+    return make_editor(django_user_model, username=username, groups=("Zarząd",))
+
+
+def run_mail_worker():
+    """Run the real mail worker until nothing is due, as `db_worker --backend mail` does."""
+    import signal
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # The worker installs its own Ctrl+C handlers; give pytest its own back afterwards.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    out = StringIO()
+    try:
+        call_command(
+            "db_worker",
+            "--backend",
+            "mail",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--verbosity",
+            "0",
+            stdout=out,
+        )
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    return out.getvalue()
+
+
+def make_queued_attempts_due():
+    """Move every waiting delivery attempt's time to now, instead of sleeping until then."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())

@@ -1,0 +1,45 @@
+"""Queue an attempt for every message still waiting for delivery that has none queued.
+
+Run before starting the mail worker (`make run` and production do): a worker that crashed
+mid-task leaves its task "RUNNING" forever, and such a message would otherwise wait for good.
+Duplicated attempts are harmless: only one of them can claim the message.
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from contact.models import ContactMessage
+from contact.tasks import STALE_CLAIM, deliver_message
+
+State = ContactMessage.DeliveryState
+
+
+class Command(BaseCommand):
+    help = "Queue delivery for residents' messages that are waiting without a queued attempt."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        queued = 0
+        waiting = ContactMessage.objects.filter(
+            is_spam=False, delivery_state__in=[State.PENDING, State.SENDING]
+        )
+        for message in waiting:
+            has_attempt = DBTaskResult.objects.filter(
+                status="READY",
+                task_path=deliver_message.module_path,
+                args_kwargs__kwargs__message_id=message.pk,
+            ).exists()
+            if has_attempt:
+                continue
+            run_after = now
+            if message.delivery_state == State.SENDING and message.delivery_claimed_at:
+                # Perhaps still being sent by a live worker: take over only once stale.
+                run_after = max(now, message.delivery_claimed_at + STALE_CLAIM)
+            deliver_message.using(run_after=run_after).enqueue(
+                message_id=message.pk,
+                attempt=message.delivery_attempts + 1,
+                since=now.isoformat(),
+            )
+            queued += 1
+        self.stdout.write(f"Queued delivery of {queued} waiting message(s).")

@@ -1,0 +1,302 @@
+"""The board gets each resident's message by e-mail, through a real SMTP server and the real
+mail worker, exactly once, even when the SMTP server is away for a while."""
+
+from datetime import timedelta
+from email.headerregistry import Address
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from contact.models import ContactMessage
+from tests.factories import (
+    BOARD_ADDRESSES,
+    make_contact_message,
+    make_queued_attempts_due,
+    run_mail_worker,
+    set_board_recipients,
+)
+
+# The worker commits as it goes, like the real one; the site and groups from the
+# migrations are restored after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+State = ContactMessage.DeliveryState
+
+
+def queue(**overrides):
+    message = make_contact_message(**overrides)
+    message.queue_delivery()
+    return message
+
+
+def the_only_email(smtp_server):
+    assert len(smtp_server.received) == 1, [m["message"]["Subject"] for m in smtp_server.received]
+    return smtp_server.received[0]
+
+
+def test_the_board_gets_exactly_one_email_with_the_residents_message(smtp_server):
+    set_board_recipients()
+    message = queue(
+        sender_name="Żółć, Łukasz",
+        sender_email="lukasz@example.org",
+        text="Zażółć gęślą jaźń – czy plac będzie zieleńcem?\nDruga linia.",
+    )
+
+    run_mail_worker()
+
+    delivered = the_only_email(smtp_server)
+    email = delivered["message"]
+    assert sorted(delivered["rcpt_tos"]) == sorted(BOARD_ADDRESSES)
+    assert sorted(a.addr_spec for a in email["To"].addresses) == sorted(BOARD_ADDRESSES)
+    # From is the site's own address (SPF/DMARC), never the resident's.
+    assert email["From"].addresses == (
+        Address("Stowarzyszenie Plac NZS", "noreply", "plac-nzs.example"),
+    )
+    assert delivered["mail_from"] == "noreply@plac-nzs.example"
+    # Reply-To is one address whose name keeps its comma and Polish letters.
+    assert email["Reply-To"].addresses == (Address("Żółć, Łukasz", "lukasz", "example.org"),)
+    assert email["Subject"].strip() == f"Pytanie ze strony od Żółć, Łukasz [#{message.pk}]"
+    body = email.get_body(preferencelist=("plain",))
+    assert body.get_content_charset() == "utf-8"
+    text = body.get_content().replace("\r\n", "\n")  # SMTP carries CRLF line ends
+    assert "Zażółć gęślą jaźń – czy plac będzie zieleńcem?\nDruga linia." in text
+    assert f"http://testserver/admin/messages/inspect/{message.pk}/" in text
+
+    message.refresh_from_db()
+    assert message.delivery_state == State.SENT
+    assert message.delivered_at is not None
+    assert message.delivery_attempts == 1
+
+
+def test_newlines_typed_into_the_name_add_no_header(smtp_server):
+    set_board_recipients()
+    queue(
+        sender_name="Jan\r\nBcc: ofiara@example.org\nX-Injected: tak",
+        sender_email="jan@example.org",
+    )
+
+    run_mail_worker()
+
+    delivered = the_only_email(smtp_server)
+    email = delivered["message"]
+    assert email["Bcc"] is None
+    assert email["X-Injected"] is None
+    assert "ofiara@example.org" not in delivered["rcpt_tos"]
+    assert sorted(delivered["rcpt_tos"]) == sorted(BOARD_ADDRESSES)
+    assert email["Reply-To"].addresses[0].display_name == (
+        "Jan Bcc: ofiara@example.org X-Injected: tak"
+    )
+    assert "\n" not in email["Subject"] and "X-Injected" in email["Subject"]
+
+
+def test_markup_in_a_message_is_text_in_the_email(smtp_server):
+    set_board_recipients()
+    queue(text='<script>alert("x")</script> <b>pogrubione?</b>')
+
+    run_mail_worker()
+
+    email = the_only_email(smtp_server)["message"]
+    html = email.get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;pogrubione?&lt;/b&gt;" in html
+    )
+    plain = email.get_body(preferencelist=("plain",))
+    assert plain.get_content_type() == "text/plain"
+    assert '<script>alert("x")</script>' in plain.get_content()  # plain text: shown, never run
+
+
+def test_when_smtp_is_down_the_message_waits_and_arrives_once_when_it_is_back(smtp_server):
+    set_board_recipients()
+    smtp_server.stop()
+    message = queue()
+
+    run_mail_worker()
+
+    message.refresh_from_db()
+    assert message.delivery_state == State.PENDING
+    assert message.delivery_attempts == 1
+    assert "Connection" in message.delivery_last_error
+    assert message.delivery_next_attempt_at > timezone.now()
+    # The next attempt is not due yet: the worker leaves it alone.
+    run_mail_worker()
+    message.refresh_from_db()
+    assert message.delivery_attempts == 1
+
+    make_queued_attempts_due()
+    run_mail_worker()  # still down: a second failed attempt, a longer pause
+    message.refresh_from_db()
+    assert (message.delivery_state, message.delivery_attempts) == (State.PENDING, 2)
+
+    smtp_server.start()
+    make_queued_attempts_due()
+    run_mail_worker()
+
+    the_only_email(smtp_server)
+    message.refresh_from_db()
+    assert message.delivery_state == State.SENT
+    assert message.delivery_attempts == 3
+    assert message.delivery_last_error == ""
+    # Nothing left to send, nothing sent again.
+    make_queued_attempts_due()
+    run_mail_worker()
+    assert len(smtp_server.received) == 1
+
+
+def test_a_retry_after_a_crash_does_not_send_a_sent_message_again(smtp_server):
+    set_board_recipients()
+    message = queue()
+    run_mail_worker()
+    the_only_email(smtp_server)
+
+    # What a crashed worker may leave behind: the same attempt queued again, a resend, a resume.
+    from contact.tasks import deliver_message
+
+    deliver_message.enqueue(message_id=message.pk, attempt=1)
+    deliver_message.enqueue(message_id=message.pk)
+    message.queue_delivery()
+    call_command("resume_deliveries", stdout=StringIO())
+    run_mail_worker()
+
+    assert len(smtp_server.received) == 1
+    message.refresh_from_db()
+    assert (message.delivery_state, message.delivery_attempts) == (State.SENT, 1)
+
+
+def test_a_message_left_sending_by_a_dead_worker_is_sent_once_after_resume(smtp_server):
+    set_board_recipients()
+    message = make_contact_message()
+    # The worker died right after claiming the message; its task row stays RUNNING forever.
+    ContactMessage.objects.filter(pk=message.pk).update(
+        delivery_state=State.SENDING,
+        delivery_attempts=1,
+        delivery_claimed_at=timezone.now() - timedelta(minutes=20),
+    )
+
+    out = StringIO()
+    call_command("resume_deliveries", stdout=out)
+    assert "Queued delivery of 1 waiting message(s)." in out.getvalue()
+    call_command("resume_deliveries", stdout=out)  # already queued: not queued twice
+    assert "Queued delivery of 0 waiting message(s)." in out.getvalue()
+    run_mail_worker()
+
+    the_only_email(smtp_server)
+    message.refresh_from_db()
+    assert (message.delivery_state, message.delivery_attempts) == (State.SENT, 2)
+
+
+def test_a_fresh_claim_of_a_live_worker_is_not_taken_over(smtp_server):
+    set_board_recipients()
+    message = make_contact_message()
+    ContactMessage.objects.filter(pk=message.pk).update(
+        delivery_state=State.SENDING, delivery_attempts=1, delivery_claimed_at=timezone.now()
+    )
+
+    call_command("resume_deliveries", stdout=StringIO())
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    attempt = DBTaskResult.objects.get(status="READY")
+    assert attempt.run_after > timezone.now() + timedelta(minutes=14)
+
+
+def test_without_board_addresses_the_message_waits_with_a_clear_error(smtp_server, caplog):
+    set_board_recipients([])
+    message = queue(sender_name="Tajemnicza Osoba", sender_email="tajne@example.org")
+
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    message.refresh_from_db()
+    assert message.delivery_state == State.PENDING
+    assert "Brak adresów e-mail zarządu" in message.delivery_last_error
+    # The log names the message by its number only.
+    assert f"Delivery of message {message.pk} failed" in caplog.text
+    assert "Tajemnicza" not in caplog.text and "tajne@example.org" not in caplog.text
+
+    set_board_recipients()
+    make_queued_attempts_due()
+    run_mail_worker()
+    the_only_email(smtp_server)
+
+
+def test_after_a_day_of_failures_the_message_is_marked_not_delivered(smtp_server, settings):
+    set_board_recipients()
+    smtp_server.stop()
+    message = queue()
+    run_mail_worker()
+
+    # A day and more later: the next attempt is the last one.
+    DBTaskResult.objects.filter(status="READY").update(
+        args_kwargs={
+            "args": [],
+            "kwargs": {
+                "message_id": message.pk,
+                "attempt": 2,
+                "retry": 1,
+                "since": (timezone.now() - timedelta(hours=26, minutes=1)).isoformat(),
+            },
+        }
+    )
+    make_queued_attempts_due()
+    run_mail_worker()
+
+    message.refresh_from_db()
+    assert message.delivery_state == State.FAILED
+    assert message.delivery_attempts == 2
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_retries_continue_for_at_least_24_hours_with_growing_pauses():
+    from contact.tasks import BACKOFF, pause_after
+
+    pauses = [pause_after(retry) for retry in range(40)]
+    assert pauses[:6] == [timedelta(minutes=m) for m in (1, 2, 5, 10, 30, 60)]
+    assert pauses == sorted(pauses)
+    assert BACKOFF[-1] == timedelta(hours=1)
+
+
+def test_spam_is_never_sent(smtp_server):
+    set_board_recipients()
+    message = make_contact_message(is_spam=True, spam_reason="honeypot")
+    assert message.queue_delivery() is None
+
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    message.refresh_from_db()
+    assert message.delivery_state == State.NOT_SENT
+
+
+def test_a_message_erased_before_its_turn_is_not_sent(smtp_server):
+    set_board_recipients()
+    queue(sender_email="wycofuje@example.org")
+
+    call_command("erase_sender", "wycofuje@example.org", stdout=StringIO())
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    assert DBTaskResult.objects.get().return_value == "gone"
+
+
+def test_an_smtp_server_that_never_answers_counts_as_a_failed_attempt(smtp_server, settings):
+    import socket
+
+    set_board_recipients()
+    smtp_server.stop()
+    with socket.socket() as silent:
+        # Accepts connections (the kernel does) but never says hello.
+        silent.bind(("127.0.0.1", smtp_server.port))
+        silent.listen(5)
+        settings.EMAIL_TIMEOUT = 1
+        message = queue()
+
+        run_mail_worker()
+
+    message.refresh_from_db()
+    assert message.delivery_state == State.PENDING
+    assert "timed out" in message.delivery_last_error
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
