@@ -8,6 +8,7 @@ python bench/django_side.py counts                   stored messages and queued 
 import json
 import re
 import sys
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
@@ -130,6 +131,53 @@ def counts():
     print(json.dumps(out))
 
 
+def profile(what, count):
+    """Where the time goes, in-process (no server, no network): the top functions."""
+    import cProfile
+    import io
+    import pstats
+
+    from pages.cache import invalidate
+
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
+    client.get("/")
+    if what == "post":
+        from captcha.models import CaptchaStore
+
+        parts = [json.loads(client.get(FORM_PARTS).content) for _ in range(count)]
+        time.sleep(float(getattr(settings, "CONTACT_MIN_FILL_SECONDS", 1)) + 0.2)
+        answers = dict(CaptchaStore.objects.values_list("hashkey", "response"))
+
+        def run():
+            for n, p in enumerate(parts):
+                client.post(
+                    "/kontakt/",
+                    {
+                        "sender_name": "Profil",
+                        "sender_email": f"profil{n}@example.org",
+                        "text": "Pytanie z profilowania.",
+                        "consent": "on",
+                        "captcha_0": p["captcha"]["key"],
+                        "captcha_1": answers.get(p["captcha"]["key"], ""),
+                        "website": "",
+                        "form_token": p["form_token"],
+                    },
+                )
+    else:
+
+        def run():
+            for _ in range(count):
+                invalidate()
+                client.get("/")
+
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    text = "\n".join(line for line in out.getvalue().splitlines() if line.strip())
+    print(json.dumps({"profile": text}))
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "bundles":
@@ -138,5 +186,7 @@ if __name__ == "__main__":
         queries()
     elif command == "counts":
         counts()
+    elif command == "profile":
+        profile(sys.argv[2], int(sys.argv[3]))
     else:
         raise SystemExit(__doc__)

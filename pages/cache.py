@@ -80,7 +80,8 @@ def invalidate(**kwargs):
     the two could otherwise store the old content under the new generation.
     """
     _new_generation()
-    transaction.on_commit(_new_generation)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_generation)
 
 
 def _current_generation(cache):
@@ -134,6 +135,7 @@ def _entry_for(response, generation):
     compressible = response.get("Content-Type", "").startswith("text/") and len(body) > 200
     return {
         "generation": generation,
+        "until": time.time() + settings.PAGE_CACHE_SECONDS,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
         "body": body,
         "gzip": gzip.compress(body, compresslevel=9, mtime=0) if compressible else None,
@@ -163,17 +165,30 @@ def _response_from(entry, request, state):
 class PageCacheMiddleware:
     """Serves cacheable pages from the configured cache; placed right after WhiteNoise."""
 
+    LOCAL_ENTRIES = 100
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = {}
+
+    def remember(self, key, entry):
+        if len(self.local) >= self.LOCAL_ENTRIES:
+            self.local.clear()
+        self.local[key] = entry
 
     def __call__(self, request):
         key = cache_key(request)
         cache = page_cache()
         if key is not None:
-            # One round trip for both: the entry remembers the generation it was stored in.
-            found = cache.get_many([GENERATION_KEY, key])
-            entry = found.get(key)
-            if entry is not None and entry["generation"] == found.get(GENERATION_KEY):
+            # Each entry remembers the generation it was stored in; this process keeps its own
+            # copy too, so a hit costs one small read of the shared cache.
+            generation = cache.get(GENERATION_KEY)
+            entry = self.local.get(key)
+            if entry is None or entry["generation"] != generation or entry["until"] < time.time():
+                entry = cache.get(key)
+                if entry is not None and entry["generation"] == generation:
+                    self.remember(key, entry)
+            if entry is not None and entry["generation"] == generation:
                 return _response_from(entry, request, "hit")
 
         response = self.get_response(request)
@@ -184,6 +199,7 @@ class PageCacheMiddleware:
             entry = _entry_for(response, _current_generation(cache))
             if request.method == "GET":
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                self.remember(key, entry)
             return _response_from(entry, request, "miss")
         if key is not None and response.cookies:
             # A cacheable page must not carry per-visitor parts (tests/test_page_cache.py).
@@ -251,7 +267,8 @@ def setting_changed(sender, instance, **kwargs):
     if issubclass(sender, CachedSiteSettingMixin):
         key = sender.settings_cache_key(instance.site_id)
         page_cache().delete(key)
-        transaction.on_commit(lambda: page_cache().delete(key))
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: page_cache().delete(key))
     invalidate()
 
 
