@@ -42,7 +42,7 @@ from bench.firstview import (  # noqa: E402
     uses_form_script,
 )
 
-POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/plac_nzs_bench"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/plac_nzs_benchmark_tmp"
 TARGET_FLOOR_RATIO = 0.5
 TARGET_POST_P50_MS = 50
 TARGET_QUERIES_UNCACHED = 3
@@ -102,8 +102,8 @@ def fresh_database(kind, work):
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS plac_nzs_bench WITH (FORCE)")
-        c.execute("CREATE DATABASE plac_nzs_bench")
+        c.execute("DROP DATABASE IF EXISTS plac_nzs_benchmark_tmp WITH (FORCE)")
+        c.execute("CREATE DATABASE plac_nzs_benchmark_tmp")
     return POSTGRES_URL
 
 
