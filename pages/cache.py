@@ -183,7 +183,7 @@ class PageCacheMiddleware:
             # Each entry remembers the generation it was stored in; this process keeps its own
             # copy too, so a hit costs one small read of the shared cache.
             generation = cache.get(GENERATION_KEY)
-            entry = self.local.get(key)
+            entry = self.local.get(key) if generation is not None else None
             if entry is None or entry["generation"] != generation or entry["until"] < time.time():
                 entry = cache.get(key)
                 if entry is not None and entry["generation"] == generation:
@@ -197,7 +197,8 @@ class PageCacheMiddleware:
             return response
         if key is not None and _shareable(response):
             entry = _entry_for(response, _current_generation(cache))
-            if request.method == "GET":
+            # No generation: a cache that keeps nothing (dummycache://); serve, do not keep.
+            if request.method == "GET" and entry["generation"] is not None:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
                 self.remember(key, entry)
             return _response_from(entry, request, "miss")
