@@ -6,13 +6,14 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup serve test lint format messages check clean
+.PHONY: help install run setup serve test lint format messages check clean bench
 
 help:
 	@echo "make run    – install, migrate, load the association's content, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   – install and run every test"
 	@echo "make lint   – ruff check + format check;  make format – apply ruff format"
 	@echo "make messages – refresh and compile the translations"
+	@echo "make bench  – load-test the production server against Django's floor (README: Wydajność)"
 
 # The venv is rebuilt only when the pinned requirements change.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -68,6 +69,13 @@ messages: install
 check: install
 	@$(MANAGE) check
 	@$(MANAGE) makemigrations --check --dry-run
+
+# The benchmark (bench/run.py): its own database under bench/results/tmp, gunicorn with DEBUG=0,
+# wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
+bench: install
+	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk; }
+	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from pages.cache import CachedSiteSettingMixin
+
 
 class ContactMessage(models.Model):
     """A question a resident sent through the contact form.
@@ -127,7 +129,7 @@ class ContactMessage(models.Model):
 
 
 @register_setting(icon="mail")
-class ContactSettings(BaseSiteSetting):
+class ContactSettings(CachedSiteSettingMixin, BaseSiteSetting):
     """What the contact form tells residents: the RODO information clause."""
 
     consent_clause = models.TextField(

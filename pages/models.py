@@ -10,6 +10,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
+
 MANIFESTO_FEATURES = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 
 
@@ -30,7 +32,7 @@ class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(label=_("Text"), features=MANIFESTO_FEATURES, icon="pilcrow")
 
 
-class MissionPage(Page):
+class MissionPage(CacheablePageMixin, Page):
     """The association's home page: what it stands for, and how to reach it.
 
     Its sections follow the original one-page site: manifesto, goals ("Chcemy…"),
@@ -99,7 +101,7 @@ class MissionPage(Page):
         verbose_name_plural = _("mission pages")
 
 
-class ContentPage(Page):
+class ContentPage(CacheablePageMixin, Page):
     """A plain page for anything beyond the mission, e.g. the privacy notice."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -130,7 +132,7 @@ def validate_email_lines(value):
 
 
 @register_setting(icon="group")
-class AssociationSettings(BaseSiteSetting):
+class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
     """Site-wide values, edited once and shown by the templates: name, address, board, sharing."""
 
     name = models.CharField(_("association name"), max_length=255)

@@ -114,7 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# A file cache by default: shared by all the server's worker processes, so publishing a page
+# clears the page cache for every one of them (an in-process cache would not). Redis for
+# several machines.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -180,3 +183,17 @@ CONTACT_DELIVERY_GIVE_UP_HOURS = env.int("CONTACT_DELIVERY_GIVE_UP_HOURS", defau
 # `manage.py delete_old_messages` deletes messages older than this.
 CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
 # --- end of residents' messages block ---
+
+# --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---
+# How long the server and shared caches (CDN, Varnish, nginx) keep a page; 0 turns it off.
+# Our own copy is dropped at once when an editor publishes or changes a setting.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a visitor's browser keeps it without asking again.
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=60)
+# Right after WhiteNoise: a cached page skips sessions, CSRF and the database entirely.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "pages.cache.PageCacheMiddleware",
+)
+# Only `make bench` sets this: it adds the constant "framework floor" view (stowarzyszenie/urls.py).
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)

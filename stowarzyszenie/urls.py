@@ -16,5 +16,15 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.BENCH_FLOOR:
+    # The benchmark's yardstick (bench/run.py): the cheapest response Django can give through
+    # the same server, settings and middleware. Never enabled in production.
+    from django.http import HttpResponse
+
+    def framework_floor(request):
+        return HttpResponse(b"floor", content_type="text/plain")
+
+    urlpatterns += [path("__bench__/floor", framework_floor)]
+
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

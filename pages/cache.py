@@ -1,0 +1,301 @@
+"""A small page cache, so the mission page stays up when a post about it spreads.
+
+Why not a library: wagtail-cache (CodeRed), the usual choice, pins ``wagtail<8.0``.
+This does the same job in a few lines with Django's own cache framework:
+
+* ``PageCacheMiddleware`` serves an anonymous GET of a cacheable page straight from the
+  configured cache (``CACHE_URL``): no session, no CSRF, no database. On a miss it stores the
+  rendered page — once, compressed with gzip too — and gives it a ``Cache-Control`` that lets
+  a shared cache (CDN, Varnish, nginx) keep it as well.
+* A page opts in with ``CacheablePageMixin``. A response that sets a cookie or varies by
+  cookie (a CSRF token, a session) is never stored and is marked private instead: the
+  per-visitor parts of the contact form come separately from ``/kontakt/formularz.json``.
+* Publishing, unpublishing, moving or deleting a page, saving any Wagtail setting, a site or a
+  view restriction starts a new cache *generation*: every stored page is then stale at once.
+"""
+
+import gzip
+import hashlib
+import logging
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "default"
+GENERATION_KEY = "page-cache:generation"
+HEADER = "X-Page-Cache"
+# Links shared on social media get these appended; they do not change the page.
+TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|gclsrc|dclid|msclkid|mc_.*|mtm_.*|_ga|_gl)$")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Headers recomputed for every response served from the cache.
+NOT_STORED = {"content-length", "content-encoding", "vary", "cache-control", "etag", "date"}
+
+
+def page_cache():
+    return caches[CACHE_ALIAS]
+
+
+def _release_stamp():
+    """Changes whenever a deploy changes templates, code or static files.
+
+    The configured cache may outlive the server (a file cache, Redis), so a new release must
+    not serve pages rendered by the old one.
+    """
+    base = Path(settings.BASE_DIR)
+    newest, count = 0.0, 0
+    folders = [base / "templates", base / "pages", base / "contact", base / "stowarzyszenie"]
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.suffix in {".html", ".py", ".txt", ".mo"}:
+                newest, count = max(newest, path.stat().st_mtime), count + 1
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        newest = max(newest, manifest.stat().st_mtime)
+    return hashlib.sha256(f"{newest}:{count}".encode()).hexdigest()[:10]
+
+
+RELEASE = SimpleLazyObject(_release_stamp)
+
+
+def _new_generation():
+    page_cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate(**kwargs):
+    """Make every stored page stale (signal receiver; also callable directly).
+
+    At once, and again after the transaction commits: a visitor's request rendered between
+    the two could otherwise store the old content under the new generation.
+    """
+    _new_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_generation)
+
+
+def _current_generation(cache):
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def cache_key(request):
+    """The key for an anonymous GET/HEAD of a page, or None if it must not come from the cache."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None  # maybe an editor: they always get a fresh, private page
+    if request.META.get("QUERY_STRING"):
+        params = parse_qsl(request.META["QUERY_STRING"], keep_blank_values=True)
+        if not all(TRACKING_PARAMS.match(name) for name, _value in params):
+            return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers 400 further down
+    return f"page-cache:{RELEASE}:{request.scheme}://{host}{request.path}"
+
+
+def _shareable(response):
+    """Whether a response is the same for every visitor and may be kept by any cache."""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and vary <= {"accept-encoding"}
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def cache_control_header():
+    return (
+        f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, settings.PAGE_CACHE_SECONDS)}"
+        f", s-maxage={settings.PAGE_CACHE_SECONDS}"
+    )
+
+
+def _entry_for(response, generation):
+    body = response.content
+    compressible = response.get("Content-Type", "").startswith("text/") and len(body) > 200
+    return {
+        "generation": generation,
+        "until": time.time() + settings.PAGE_CACHE_SECONDS,
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
+        "body": body,
+        "gzip": gzip.compress(body, compresslevel=9, mtime=0) if compressible else None,
+        "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
+        "cache_control": cache_control_header(),
+    }
+
+
+def _response_from(entry, request, state):
+    use_gzip = entry["gzip"] is not None and ACCEPTS_GZIP.search(
+        request.META.get("HTTP_ACCEPT_ENCODING", "")
+    )
+    body = entry["gzip"] if use_gzip else entry["body"]
+    response = HttpResponse(body if request.method != "HEAD" else b"")
+    for name, value in entry["headers"]:
+        response[name] = value
+    if use_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(body))
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = entry["cache_control"]
+    response["ETag"] = entry["etag"]
+    response[HEADER] = state
+    return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+class PageCacheMiddleware:
+    """Serves cacheable pages from the configured cache; placed right after WhiteNoise."""
+
+    LOCAL_ENTRIES = 100
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.local = {}
+
+    def remember(self, key, entry):
+        if len(self.local) >= self.LOCAL_ENTRIES:
+            self.local.clear()
+        self.local[key] = entry
+
+    def __call__(self, request):
+        key = cache_key(request)
+        cache = page_cache()
+        if key is not None:
+            # Each entry remembers the generation it was stored in; this process keeps its own
+            # copy too, so a hit costs one small read of the shared cache.
+            generation = cache.get(GENERATION_KEY)
+            entry = self.local.get(key) if generation is not None else None
+            if entry is None or entry["generation"] != generation or entry["until"] < time.time():
+                entry = cache.get(key)
+                if entry is not None and entry["generation"] == generation:
+                    self.remember(key, entry)
+            if entry is not None and entry["generation"] == generation:
+                return _response_from(entry, request, "hit")
+
+        response = self.get_response(request)
+
+        if not getattr(response, "cacheable_page", False):
+            return response
+        if key is not None and _shareable(response):
+            entry = _entry_for(response, _current_generation(cache))
+            # No generation: a cache that keeps nothing (dummycache://); serve, do not keep.
+            if request.method == "GET" and entry["generation"] is not None:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                self.remember(key, entry)
+            return _response_from(entry, request, "miss")
+        if key is not None and response.cookies:
+            # A cacheable page must not carry per-visitor parts (tests/test_page_cache.py).
+            logger.warning("Cacheable page %s set a cookie; not cached.", request.path)
+        patch_cache_control(response, private=True, no_cache=True)
+        response[HEADER] = "bypass"
+        return response
+
+
+class CacheablePageMixin:
+    """For page types whose published view is the same for every visitor."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            response.cacheable_page = True
+        return response
+
+    def get_view_restrictions(self):
+        """Wagtail's check in one query instead of two (ancestors, then restrictions).
+
+        The ancestors' paths follow from the page's own tree path; restrictions of the pages
+        an ancestor is an alias of apply too, as in Wagtail's own version.
+        """
+        from wagtail.models import PageViewRestriction
+
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
+        ).distinct()
+
+
+class CachedSiteSettingMixin:
+    """Site settings read by the public templates come from the configured cache.
+
+    Only ``for_request`` (what templates use) is cached; the admin's ``for_site`` always reads
+    the database, so an editor never edits stale values. Saving replaces the cached copy.
+    """
+
+    @classmethod
+    def settings_cache_key(cls, site_id):
+        return f"site-setting:{cls._meta.label_lower}:{site_id}"
+
+    @classmethod
+    def for_request(cls, request):
+        from wagtail.models import Site
+
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        key = cls.settings_cache_key(site.pk)
+        instance = page_cache().get(key)
+        if instance is None:
+            instance = cls.for_site(site)
+            page_cache().set(key, instance, timeout=None)
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
+
+
+def setting_changed(sender, instance, **kwargs):
+    if issubclass(sender, CachedSiteSettingMixin):
+        key = sender.settings_cache_key(instance.site_id)
+        page_cache().delete(key)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: page_cache().delete(key))
+    invalidate()
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.contrib.settings.models import AbstractSetting
+    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(invalidate, dispatch_uid="page-cache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    for model in (Site, PageViewRestriction):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
+
+    def any_deleted(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            invalidate()
+        elif isinstance(instance, AbstractSetting):
+            setting_changed(sender, instance)
+
+    def any_saved(sender, instance, **kwargs):
+        if isinstance(instance, AbstractSetting):
+            setting_changed(sender, instance)
+
+    # Settings and page models are many (and some come from other apps): match by type.
+    post_save.connect(any_saved, weak=False, dispatch_uid="page-cache-setting-saved")
+    post_delete.connect(any_deleted, weak=False, dispatch_uid="page-cache-deleted")

@@ -1,0 +1,179 @@
+"""The mission page is served from the cache when a post about it spreads, and stays current."""
+
+import gzip
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from pages.models import ContentPage
+from tests.factories import make_editor, mission_page_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def privacy_page(association_content):
+    page = ContentPage(
+        title="Polityka prywatności", slug="strona-testowa", introduction="Kto i po co."
+    )
+    association_content.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def captcha_count():
+    from captcha.models import CaptchaStore
+
+    return CaptchaStore.objects.count()
+
+
+def test_second_visitor_gets_the_page_without_a_database_query(client, association_content):
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/")
+
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("path", ["/", "/strona-testowa/"])
+def test_cacheable_page_carries_nothing_of_one_visitor(client, privacy_page, path):
+    """A page that a CDN may hand to everyone must not render a CSRF token, create a captcha
+    challenge or a session, or set any cookie: those come from /kontakt/formularz.json."""
+    challenges, sessions = captcha_count(), Session.objects.count()
+
+    response = client.get(path)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" not in html
+    assert 'name="captcha_0"' not in html and "/captcha/image/" not in html
+    assert captcha_count() == challenges
+    assert Session.objects.count() == sessions
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
+    cache_control = response["Cache-Control"]
+    assert cache_control.startswith("public")
+    assert "s-maxage=300" in cache_control and "max-age=60" in cache_control
+
+
+def test_page_costs_at_most_three_queries_right_after_an_editor_publishes(
+    client, django_user_model, association_content
+):
+    client.get("/")
+    editor = make_editor(django_user_model)
+    editor_client = type(client)()
+    editor_client.force_login(editor)
+    page = association_content
+    editor_client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        mission_page_form_data(page, contact_intro="Napisz do nas przez formularz."),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    assert "Napisz do nas przez formularz." in response.content.decode()
+    assert response["X-Page-Cache"] == "miss"
+    assert len(queries) <= 3, [q["sql"] for q in queries.captured_queries]
+
+
+def test_address_changed_in_the_settings_replaces_the_cached_page(
+    client, admin_client, association_content
+):
+    assert "ul. Sienkiewicza 49/105" in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    site = association_content.get_site()
+    url = reverse("wagtailsettings:edit", args=["pages", "associationsettings", site.pk])
+
+    admin_client.post(
+        url,
+        {
+            "name": "Stowarzyszenie Plac NZS",
+            "street_address": "ul. Lipowa 1",
+            "locality": "Białystok",
+        },
+    )
+
+    html = client.get("/").content.decode()
+    assert "ul. Lipowa 1" in html
+    assert "ul. Sienkiewicza" not in html
+
+
+def test_unpublished_page_is_no_longer_served_from_the_cache(client, privacy_page):
+    assert client.get("/strona-testowa/").status_code == 200
+    assert client.get("/strona-testowa/")["X-Page-Cache"] == "hit"
+
+    privacy_page.unpublish()
+
+    assert client.get("/strona-testowa/").status_code == 404
+
+
+def test_page_closed_with_a_password_is_not_served_from_the_cache(client, privacy_page):
+    client.get("/strona-testowa/")
+
+    PageViewRestriction.objects.create(
+        page=privacy_page, restriction_type=PageViewRestriction.PASSWORD, password="tajne"
+    )
+
+    response = client.get("/strona-testowa/")
+    assert "Kto i po co." not in response.content.decode()
+    assert response.get("X-Page-Cache") != "hit"
+
+
+def test_logged_in_editor_gets_a_private_page_that_is_not_stored(
+    client, django_user_model, association_content
+):
+    client.force_login(make_editor(django_user_model))
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert response["X-Page-Cache"] == "bypass"
+    client.logout()
+    client.cookies.clear()
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_link_shared_with_tracking_parameters_is_the_same_cached_page(client, association_content):
+    client.get("/")
+
+    assert client.get("/?fbclid=IwAR0abc&utm_source=facebook")["X-Page-Cache"] == "hit"
+    assert client.get("/?strona=2")["X-Page-Cache"] == "bypass"
+
+
+def test_page_travels_gzipped_to_browsers_that_accept_it(client, association_content):
+    plain = client.get("/").content
+
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert response["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(response.content) == plain
+    assert int(response["Content-Length"]) == len(response.content) < len(plain) / 2
+
+
+def test_browser_revalidating_its_copy_gets_not_modified(client, association_content):
+    etag = client.get("/")["ETag"]
+
+    response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
