@@ -264,6 +264,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "stowarzyszenie.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# A fixed pause: an editor retrying too early does not restart the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "security/login_locked.html"
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 AXES_VERBOSE = False  # its lines name the address and username (personal data)

@@ -9,3 +9,15 @@ def association_content(db):
     from pages.models import MissionPage
 
     return MissionPage.objects.get()
+
+
+# --- production branch: every test starts with empty caches ---
+# With CACHE_URL=redis://… (the CI's Redis run) the cache outlives a test: login
+# failures, rate-limit counters and cached pages would leak into the next test.
+# Point CACHE_URL at a Redis database used for nothing else: it is emptied.
+@pytest.fixture(autouse=True)
+def empty_caches():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
