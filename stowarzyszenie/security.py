@@ -23,7 +23,14 @@ class SitePolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if report_only or not request.path_info.startswith(ADMIN_PREFIX):
+        if report_only:
+            return parts
+        if getattr(request, "is_dummy", False):
+            # Wagtail renders a page preview through a stand-in request for the page's own
+            # URL; it keeps the public policy but may be shown in the admin's preview frame.
+            parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}
+            return parts
+        if not request.path_info.startswith(ADMIN_PREFIX):
             return parts
         parts.update = {**ADMIN_POLICY_ADDITIONS, **(parts.update or {})}
         parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}

@@ -65,3 +65,28 @@ def test_plain_http_is_sent_to_https_which_then_carries_hsts(client, association
     response = client.get(association_content.url, secure=True)
     assert response.status_code == 200
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def inline_script_code(html):
+    """<script> elements that would execute inline code (JSON data blocks are fine)."""
+    from bs4 import BeautifulSoup
+
+    return [
+        script.string
+        for script in BeautifulSoup(html, "html.parser").find_all("script")
+        if not script.get("src") and script.get("type") != "application/json"
+    ]
+
+
+def test_editor_screens_with_date_pickers_need_no_inline_script(client, association_content):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("redaktor", "", "x"))
+    # The page editor (publishing schedule) and the page listing (date filters).
+    for path in (f"/admin/pages/{association_content.pk}/edit/", "/admin/pages/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "'unsafe-inline'" not in csp_directives(response)["script-src"]
+        html = response.content.decode()
+        assert "data-admin-date-chooser" in html, path
+        assert inline_script_code(html) == [], path
