@@ -144,6 +144,8 @@ def test_web_container_migrates_an_empty_postgresql_and_serves_the_site(producti
         wait_until_healthy(base, server, log_path)
         status, headers, body = http_get(f"{base}/healthz")
         assert json.loads(body) == {"status": "ok", "database": "ok", "cache": "ok"}
+        # Docker's HEALTHCHECK command.
+        run([ENTRYPOINT, "healthcheck"], env)
 
         # Through the TLS proxy: the mission page that the entrypoint loaded into the empty site.
         proxy = {"Host": SITE, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
