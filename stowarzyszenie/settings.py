@@ -5,7 +5,9 @@ the project folder is read too (``make run`` writes one with a fresh
 SECRET_KEY on the first run); real environment variables win over it.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "captcha",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login throttle for /admin/ (production block below)
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response, static files included (production block below).
+    "stowarzyszenie.security.SitePolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # /healthz answers before the host check and the rest of the stack.
+    "stowarzyszenie.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after WhiteNoise: a cached page skips sessions, CSRF and the database entirely.
+    "pages.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: answers locked-out login attempts with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stowarzyszenie.urls"
@@ -190,10 +203,154 @@ CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # How long a visitor's browser keeps it without asking again.
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=60)
-# Right after WhiteNoise: a cached page skips sessions, CSRF and the database entirely.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "pages.cache.PageCacheMiddleware",
-)
 # Only `make bench` sets this: it adds the constant "framework floor" view (stowarzyszenie/urls.py).
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
+# --- Production: HTTPS, security headers, login throttle, media storage, logging ---
+# Everything below is safe by default with DEBUG=0 and stays out of the way of
+# `make run` (DEBUG=1 over plain http on 127.0.0.1). Variables: README "Konfiguracja".
+
+# HTTPS. Behind a TLS-terminating proxy, opt in to trusting its X-Forwarded-Proto header
+# (only if the proxy always sets or overwrites it, or clients could fake HTTPS).
+if env.bool("USE_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and Docker call /healthz over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
+# (shared with the contact form's rate limiter; see stowarzyszenie/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Security headers. SecurityMiddleware sends nosniff, Referrer-Policy and
+# Cross-Origin-Opener-Policy; X-Frame-Options comes from XFrameOptionsMiddleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url):
+    parts = urlsplit(url if "//" in url else f"https://{url}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Images and audio come from our own host, or from the S3 bucket's host when media
+# files live there (see "Static and media" below).
+_MEDIA_ORIGINS = []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # Self-hosted script files only: no inline code, no eval, no other hosts.
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Admin login throttle: django-axes counts failures per client address in the cache,
+# so with CACHE_URL=redis://… every app server sees the same count.
+AUTHENTICATION_BACKENDS = [
+    # AxesBackend = AxesStandaloneBackend + ModelBackend (so force_login and sessions work).
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "stowarzyszenie.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A fixed pause: an editor retrying too early does not restart the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "security/login_locked.html"
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+AXES_VERBOSE = False  # its lines name the address and username (personal data)
+if DEBUG:
+    # One process on a laptop: the in-memory cache is fine for the throttle there.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# The admin shows no Gravatar images: no visitor data goes to other hosts.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Static and media. Static files: hashed names, compressed, cached by browsers for a
+# year (the name changes when the file does).
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+# Uploaded images stay on a volume (MEDIA_ROOT) unless an S3-compatible bucket is set.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
+    AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_DEFAULT_ACL = None  # the bucket's own policy decides who reads
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _bucket_origin = (
+        f"https://{AWS_S3_CUSTOM_DOMAIN}"
+        if AWS_S3_CUSTOM_DOMAIN
+        else _origin(AWS_S3_ENDPOINT_URL or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+    )
+    _MEDIA_ORIGINS.append(_bucket_origin)
+    if not AWS_S3_CUSTOM_DOMAIN and AWS_S3_ENDPOINT_URL:
+        # Virtual-hosted style URLs put the bucket name in front of the endpoint's host.
+        _MEDIA_ORIGINS.append(_origin(AWS_S3_ENDPOINT_URL).replace("://", "://*.", 1))
+for _directive in ("img-src", "media-src"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += _MEDIA_ORIGINS
+
+# PostgreSQL: a database that does not answer fails fast instead of hanging a worker.
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+
+# Logging: one JSON line per event on stdout, e-mail addresses redacted.
+from stowarzyszenie.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(env.str("LOG_LEVEL", default="INFO"))
+
+# Error reporting (optional): only with SENTRY_DSN; no personal data, no request bodies
+# (a resident's message must not leave the server), no local variables in tracebacks.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end of production block ---

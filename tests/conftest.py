@@ -80,3 +80,15 @@ def smtp_server(settings):
     server.start()
     yield server
     server.stop()
+
+
+# --- production branch: every test starts with empty caches ---
+# With CACHE_URL=redis://… (the CI's Redis run) the cache outlives a test: login
+# failures, rate-limit counters and cached pages would leak into the next test.
+# Point CACHE_URL at a Redis database used for nothing else: it is emptied.
+@pytest.fixture(autouse=True)
+def empty_caches():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The container's entry point (also usable on a plain server from the project folder).
+#
+#   web          wait for the database, apply migrations, load the association's
+#                content if the site is empty, then serve with gunicorn (default)
+#   worker       wait for the database, then send the board's e-mails:
+#                `manage.py db_worker --backend mail` (extra arguments are passed on)
+#   healthcheck  ask the web server's /healthz (Docker's HEALTHCHECK)
+#   manage ...   any manage.py command, e.g. `manage createsuperuser`
+#   anything else is run as given
+set -eu
+
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-stowarzyszenie.settings}"
+
+command="${1:-web}"
+[ "$#" -gt 0 ] && shift
+
+case "$command" in
+    web)
+        python docker/prepare_database.py
+        # exec: gunicorn replaces the shell, so Docker's stop signal reaches it directly.
+        exec gunicorn --config gunicorn.conf.py
+        ;;
+    worker)
+        python docker/prepare_database.py --wait-only
+        exec python manage.py db_worker --backend mail "$@"
+        ;;
+    healthcheck)
+        exec python -c 'import os, sys, urllib.request
+port = os.environ.get("PORT", "8000")
+try:
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=4)
+except Exception as error:
+    sys.exit(f"unhealthy: {error}")'
+        ;;
+    manage)
+        exec python manage.py "$@"
+        ;;
+    *)
+        exec "$command" "$@"
+        ;;
+esac

@@ -1,0 +1,58 @@
+"""gunicorn settings for the container (and any production server).
+
+`docker/entrypoint.sh web` runs `gunicorn -c gunicorn.conf.py`; every value can be
+changed by an environment variable, so the same image fits a 1-CPU VPS and a bigger host.
+"""
+
+import os
+import sys
+
+# gunicorn loads this file before the project is importable; the logging setup lives there.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from stowarzyszenie.logs import logging_config  # noqa: E402
+
+wsgi_app = "stowarzyszenie.wsgi:application"
+
+# Listen on all interfaces inside the container; the port is published by Docker
+# (or a reverse proxy on the host talks to it).
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+
+def _cpus():
+    # CPUs this process may actually use (a container limited to 1 CPU on a 16-CPU host
+    # reports 16 in os.cpu_count()).
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# Sync workers: our pages are quick and mostly cached, so the classic 2 x CPUs + 1 is
+# right; each worker holds ~60-90 MB, so cap it for small servers (WEB_CONCURRENCY wins).
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cpus() + 1, 8)))
+
+# A request that takes longer than this is stuck (e.g. a database that stopped answering):
+# the worker is killed and replaced rather than tying up a slot forever.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On restart/deploy, requests in flight get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Slightly longer than a typical load balancer's idle timeout is not needed for sync
+# workers; a few seconds lets a proxy reuse the connection for the page's CSS and JS.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle each worker after this many requests (with jitter so they do not all restart
+# at once): caps slow memory growth in long-running processes.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# Worker heartbeat files in memory: Docker's overlay filesystem can make the default
+# (a temp dir on disk) block and get healthy workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+# Logs: one JSON line per event on stdout, same format as the application's.
+# The access line leaves out the client address, user agent and query string
+# (personal data) and /healthz (a load balancer asks every few seconds).
+accesslog = "-"
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"))

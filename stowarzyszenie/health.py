@@ -1,0 +1,63 @@
+"""/healthz for load balancers and Docker's HEALTHCHECK.
+
+A middleware rather than a URL so that it answers before the host check (load
+balancers call it by IP address) and without sessions, templates or the page cache.
+SecurityMiddleware exempts it from the HTTPS redirect (SECURE_REDIRECT_EXEMPT).
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import Error as DatabaseError
+from django.db import connection
+from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
+
+from .logs import HEALTH_PATH
+
+logger = logging.getLogger(__name__)
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        # A broken connection must not be reused by the next request.
+        connection.close()
+        return False
+    return True
+
+
+def cache_answers():
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        return cache.get("healthz") == "ok"
+    except Exception:  # noqa: BLE001 - any cache client error means "unhealthy"
+        return False
+
+
+def health_report():
+    parts = {
+        "database": "ok" if database_answers() else "unavailable",
+        "cache": "ok" if cache_answers() else "unavailable",
+    }
+    healthy = all(state == "ok" for state in parts.values())
+    return healthy, {"status": "ok" if healthy else "unavailable", **parts}
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != HEALTH_PATH:
+            return self.get_response(request)
+        healthy, report = health_report()
+        if not healthy:
+            failed = [part for part, state in report.items() if part != "status" and state != "ok"]
+            logger.warning("health check failed", extra={"failed": failed})
+        response = JsonResponse(report, status=200 if healthy else 503)
+        add_never_cache_headers(response)
+        return response

@@ -1,0 +1,37 @@
+"""The Content-Security-Policy, with the Wagtail admin's few extra needs kept to /admin/."""
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+
+# stowarzyszenie/urls.py mounts the Wagtail admin here.
+ADMIN_PREFIX = "/admin/"
+
+# What the Wagtail admin needs beyond the public pages' policy (checked in a browser:
+# style="" attributes set by its widgets, blob:/data: image previews while uploading,
+# and the live preview panel, which frames our own pages).
+ADMIN_POLICY_ADDITIONS = {
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["blob:"],
+}
+ADMIN_POLICY_REPLACEMENTS = {
+    "frame-ancestors": [SELF],
+}
+
+
+class SitePolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, loosened for the admin only (never for scripts)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        if getattr(request, "is_dummy", False):
+            # Wagtail renders a page preview through a stand-in request for the page's own
+            # URL; it keeps the public policy but may be shown in the admin's preview frame.
+            parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}
+            return parts
+        if not request.path_info.startswith(ADMIN_PREFIX):
+            return parts
+        parts.update = {**ADMIN_POLICY_ADDITIONS, **(parts.update or {})}
+        parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}
+        return parts
