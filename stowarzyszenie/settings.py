@@ -169,3 +169,25 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server makes no calls to other hosts
+
+# --- Contact form, the resident's side (issue 3) -----------------------------
+# Sending attempts per client address ("5/10m" = 5 per 10 minutes); failed captchas count too.
+CONTACT_RATE_LIMIT = env.str("CONTACT_RATE_LIMIT", default="5/10m")
+# A form sent sooner than this after it was handed out is stored as spam (time trap).
+CONTACT_MIN_FILL_SECONDS = env.int("CONTACT_MIN_FILL_SECONDS", default=3)
+# Reverse proxies in front of the site whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The spoken question; empty switches it off, and it is hidden where espeak-ng is not installed.
+ESPEAK_NG_PATH = env.str("ESPEAK_NG_PATH", default="espeak-ng")
+# django-simple-captcha: a Polish arithmetic question, valid CAPTCHA_TIMEOUT minutes and once.
+CAPTCHA_CHALLENGE_FUNCT = "contact.captcha.arithmetic_challenge"
+CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=10)
+CAPTCHA_LETTER_ROTATION = (-15, 15)
+CAPTCHA_FONT_SIZE = 30
+# Never read from the environment; a system check fails if it is ever on without DEBUG.
+CAPTCHA_TEST_MODE = False
+# django-ratelimit counts in the default cache; if the cache is down, residents get through.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# A rejected contact form comes back with the resident's text instead of a bare 403 page.
+CSRF_FAILURE_VIEW = "contact.views.csrf_failure"

@@ -9,3 +9,13 @@ def association_content(db):
     from pages.models import MissionPage
 
     return MissionPage.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with empty rate-limit counters (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
