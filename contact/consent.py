@@ -6,21 +6,35 @@ from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
 from contact.models import ContactSettings
+from pages.models import AssociationSettings
 
 PRIVACY_NOTICE_SLUG = "polityka-prywatnosci"
 
 
-def default_clause():
-    """Shown while the editors have not written their own clause in Settings → Contact form."""
+def administrator(site):
+    """The association's name and address as edited in Settings → Association."""
+    if site is None:
+        return ""
+    association = AssociationSettings.for_site(site)
+    town = " ".join(part for part in (association.postal_code, association.locality) if part)
+    return ", ".join(part for part in (association.name, association.street_address, town) if part)
+
+
+def default_clause(site=None):
+    """Shown while the editors have not written their own clause in Settings → Contact form.
+
+    The administrator is taken from the association's settings, so a changed
+    address shows here too (and gives the clause a new version stamp).
+    """
     return gettext(
         "The administrator of your personal data (name, e-mail address and the content of "
-        "your message) is Stowarzyszenie Plac NZS, ul. Sienkiewicza 49/105, 15-002 Białystok. "
+        "your message) is %(administrator)s. "
         "We process them only to answer your question, on the basis of your consent "
         "(Art. 6(1)(a) GDPR). We keep the message for 24 months and then delete it. "
         "You may withdraw your consent at any time, and you have the right to access, "
         "rectify and erase your data, to restrict its processing, and to lodge a complaint "
         "with the President of the Personal Data Protection Office (PUODO)."
-    )
+    ) % {"administrator": administrator(site) or gettext("the association")}
 
 
 def clause_version(text):
@@ -35,7 +49,7 @@ def consent_clause(request):
     text = ""
     if site is not None:
         text = ContactSettings.for_site(site).consent_clause.strip()
-    text = text or default_clause()
+    text = text or default_clause(site)
     return text, clause_version(text)
 
 

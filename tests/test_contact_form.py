@@ -50,7 +50,9 @@ def test_resident_sends_a_question_and_it_is_stored_once(
     assert message.sender_email == RESIDENT["sender_email"]
     assert message.text == RESIDENT["text"]
     assert message.consent_given is True
-    assert message.consent_clause_version == clause_version(default_clause())
+    assert message.consent_clause_version == clause_version(
+        default_clause(Site.objects.get(is_default_site=True))
+    )
     assert not message.is_spam
     assert message.delivery_state == ContactMessage.DeliveryState.PENDING
     assert len(board_mail) == 1, "the board e-mail is queued once, after the commit"
@@ -291,7 +293,7 @@ def test_clause_edited_in_the_settings_is_shown_and_its_version_stored(browser):
 
     stored = ContactMessage.objects.get().consent_clause_version
     assert stored == ContactSettings.for_site(site).consent_clause_version
-    assert stored != clause_version(default_clause())
+    assert stored != clause_version(default_clause(Site.objects.get(is_default_site=True)))
 
 
 def test_clause_links_to_the_privacy_notice_once_it_is_published(browser, association_content):
@@ -311,3 +313,23 @@ def test_consent_checkbox_is_described_by_the_clause(browser):
     checkbox = soup.find("input", id="id_consent")
     assert checkbox["aria-describedby"] == "id_consent_clause"
     assert soup.find("label", attrs={"for": "id_consent"})
+
+
+def test_the_default_clause_names_the_association_from_its_settings(browser):
+    from pages.models import AssociationSettings
+
+    site = Site.objects.get(is_default_site=True)
+    before = ContactSettings.for_site(site)
+    page = browser.get(CONTACT_URL)
+    browser.post(CONTACT_URL, fill_in_contact_form(page))
+    association = AssociationSettings.for_site(site)
+    association.street_address = "ul. Lipowa 1"
+    association.save()
+
+    page = browser.get(CONTACT_URL)
+    browser.post(CONTACT_URL, fill_in_contact_form(page))
+
+    assert "Stowarzyszenie Plac NZS, ul. Lipowa 1, 15-002 Białystok" in text_of(page)
+    first, second = ContactMessage.objects.order_by("pk")
+    assert first.consent_clause_version != second.consent_clause_version
+    assert before.consent_clause == ""
