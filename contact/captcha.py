@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HIGHEST_RESULT = 30
+# The true minus sign: as wide as "+", where a hyphen all but vanishes in the picture.
+MINUS = "\u2212"
 
 
 def arithmetic_challenge():
@@ -34,12 +36,12 @@ def arithmetic_challenge():
         return f"{first} + {result - first} =", str(result)
     first = 1 + secrets.randbelow(HIGHEST_RESULT)  # 1..30
     second = 1 + secrets.randbelow(first)  # result 0..29
-    return f"{first} - {second} =", str(first - second)
+    return f"{first} {MINUS} {second} =", str(first - second)
 
 
 def spoken_question(challenge):
     """The question as espeak-ng should read it in Polish (it reads digits as Polish numbers)."""
-    operation = challenge.rstrip("= ").replace("+", "plus").replace("-", "minus")
+    operation = challenge.rstrip("= ").replace("+", "plus").replace(MINUS, "minus")
     return f"Ile to jest {operation}?"
 
 

@@ -5,8 +5,6 @@ project built on this starter can change one step – e.g. how a message is
 stored or delivered – without copying the rest.
 """
 
-from functools import partial
-
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.db import transaction
@@ -140,7 +138,11 @@ class ContactFormView(View):
             if not message.is_spam:
                 # robust: should queueing fail, the message is stored and still
                 # "waiting to be sent" for the board to see; the resident is thanked.
-                transaction.on_commit(partial(self.deliver, message), robust=True)
+                # (A named function, not functools.partial: Django's error log needs __qualname__.)
+                def deliver_after_commit():
+                    self.deliver(message)
+
+                transaction.on_commit(deliver_after_commit, robust=True)
         return self.render_thanks(message)
 
     def render_thanks(self, message):

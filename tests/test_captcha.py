@@ -18,11 +18,11 @@ from tests.factories import fill_in_contact_form
 pytestmark = pytest.mark.django_db
 
 CONTACT_URL = "/kontakt/"
-QUESTION = re.compile(r"^(\d+) ([+-]) (\d+) =$")
+QUESTION = re.compile(r"^(\d+) ([+\u2212]) (\d+) =$")
 
 
 @pytest.fixture
-def browser(association_content):
+def visitor(association_content):
     return Client(enforce_csrf_checks=True)
 
 
@@ -35,16 +35,16 @@ def test_questions_add_or_subtract_with_results_from_0_to_30():
         assert answer == str(result)
         assert 0 <= result <= 30
         seen_operators.add(operator)
-    assert seen_operators == {"+", "-"}
+    assert seen_operators == {"+", "\u2212"}
 
 
 def test_the_question_is_read_in_polish():
     assert spoken_question("2 + 15 =") == "Ile to jest 2 plus 15?"
-    assert spoken_question("20 - 7 =") == "Ile to jest 20 minus 7?"
+    assert spoken_question("20 \u2212 7 =") == "Ile to jest 20 minus 7?"
 
 
-def test_the_question_is_a_picture_with_a_text_alternative(browser):
-    soup = BeautifulSoup(browser.get(CONTACT_URL).content, "html.parser")
+def test_the_question_is_a_picture_with_a_text_alternative(visitor):
+    soup = BeautifulSoup(visitor.get(CONTACT_URL).content, "html.parser")
     key = soup.find("input", attrs={"name": "captcha_0"})["value"]
     image = soup.find("img", attrs={"data-captcha-image": True})
 
@@ -52,29 +52,29 @@ def test_the_question_is_a_picture_with_a_text_alternative(browser):
     store = CaptchaStore.objects.get(hashkey=key)
     assert QUESTION.match(store.challenge)
     assert store.challenge not in image["alt"], "the alt text must not give the question away"
-    picture = browser.get(image["src"])
+    picture = visitor.get(image["src"])
     assert picture.status_code == 200
     assert picture["Content-Type"] == "image/png"
     assert picture.content.startswith(b"\x89PNG")
 
 
-def test_a_question_expires_after_ten_minutes(browser):
+def test_a_question_expires_after_ten_minutes(visitor):
     from django.utils import timezone
 
     before = timezone.now()
-    browser.get(CONTACT_URL)
+    visitor.get(CONTACT_URL)
     expiration = CaptchaStore.objects.get().expiration
     assert 9 * 60 < (expiration - before).total_seconds() <= 10 * 60 + 5
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-def test_the_question_can_be_heard_in_polish_where_espeak_is_installed(browser):
-    soup = BeautifulSoup(browser.get(CONTACT_URL).content, "html.parser")
+def test_the_question_can_be_heard_in_polish_where_espeak_is_installed(visitor):
+    soup = BeautifulSoup(visitor.get(CONTACT_URL).content, "html.parser")
     link = soup.find("a", attrs={"data-captcha-audio": True})
 
     assert not link.has_attr("hidden")
     assert "Odsłuchaj pytanie" in link.get_text()
-    audio = browser.get(link["href"])
+    audio = visitor.get(link["href"])
     assert audio.status_code == 200
     assert audio["Content-Type"] == "audio/wav"
     assert audio.content[:4] == b"RIFF" and audio.content[8:12] == b"WAVE"
@@ -82,25 +82,25 @@ def test_the_question_can_be_heard_in_polish_where_espeak_is_installed(browser):
 
 
 @override_settings(ESPEAK_NG_PATH="/nonexistent/espeak-ng")
-def test_the_listen_option_is_hidden_where_espeak_is_not_installed(browser):
-    soup = BeautifulSoup(browser.get(CONTACT_URL).content, "html.parser")
+def test_the_listen_option_is_hidden_where_espeak_is_not_installed(visitor):
+    soup = BeautifulSoup(visitor.get(CONTACT_URL).content, "html.parser")
     link = soup.find("a", attrs={"data-captcha-audio": True})
 
     assert link.has_attr("hidden")
     assert not link.has_attr("href")
     key = soup.find("input", attrs={"name": "captcha_0"})["value"]
-    assert browser.get(f"/kontakt/pytanie/{key}.wav").status_code == 404
+    assert visitor.get(f"/kontakt/pytanie/{key}.wav").status_code == 404
 
 
-def test_audio_of_an_unknown_question_is_gone(browser):
-    assert browser.get("/kontakt/pytanie/0123456789abcdef.wav").status_code == 410
+def test_audio_of_an_unknown_question_is_gone(visitor):
+    assert visitor.get("/kontakt/pytanie/0123456789abcdef.wav").status_code == 410
 
 
-def test_the_librarys_test_mode_answer_is_never_accepted(browser, settings):
+def test_the_librarys_test_mode_answer_is_never_accepted(visitor, settings):
     settings.CAPTCHA_TEST_MODE = True
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
 
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page, answer="passed"))
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, answer="passed"))
 
     assert response.status_code == 200
     assert ContactMessage.objects.count() == 0
@@ -126,8 +126,8 @@ def test_production_settings_keep_captcha_test_mode_off():
     assert captcha_test_mode_is_off(None) == []
 
 
-def test_expired_questions_are_cleaned_by_the_librarys_command(browser):
-    browser.get(CONTACT_URL)
+def test_expired_questions_are_cleaned_by_the_librarys_command(visitor):
+    visitor.get(CONTACT_URL)
     CaptchaStore.objects.update(expiration="2000-01-01T00:00:00Z")
 
     call_command("captcha_clean", verbosity=0)

@@ -17,7 +17,7 @@ CONTACT_URL = "/kontakt/"
 
 
 @pytest.fixture
-def browser(association_content):
+def visitor(association_content):
     """A visitor's browser: CSRF is checked exactly as in production."""
     return Client(enforce_csrf_checks=True)
 
@@ -36,12 +36,12 @@ def error_summary(response):
 
 
 def test_resident_sends_a_question_and_it_is_stored_once(
-    browser, django_capture_on_commit_callbacks
+    visitor, django_capture_on_commit_callbacks
 ):
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
 
     with django_capture_on_commit_callbacks() as board_mail:
-        response = browser.post(CONTACT_URL, fill_in_contact_form(page))
+        response = visitor.post(CONTACT_URL, fill_in_contact_form(page))
 
     assert response.status_code == 303
     assert response["Location"] == "/kontakt/dziekujemy/"
@@ -58,34 +58,34 @@ def test_resident_sends_a_question_and_it_is_stored_once(
     assert len(board_mail) == 1, "the board e-mail is queued once, after the commit"
 
 
-def test_thank_you_page_says_the_question_reached_the_association(browser):
-    page = browser.get(CONTACT_URL)
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page), follow=True)
+def test_thank_you_page_says_the_question_reached_the_association(visitor):
+    page = visitor.get(CONTACT_URL)
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page), follow=True)
 
     assert response.status_code == 200
     assert "Twoje pytanie dotarło do stowarzyszenia." in text_of(response)
 
 
-def test_reloading_the_thank_you_page_sends_nothing_again(browser):
-    page = browser.get(CONTACT_URL)
-    browser.post(CONTACT_URL, fill_in_contact_form(page), follow=True)
+def test_reloading_the_thank_you_page_sends_nothing_again(visitor):
+    page = visitor.get(CONTACT_URL)
+    visitor.post(CONTACT_URL, fill_in_contact_form(page), follow=True)
 
-    reloaded = browser.get("/kontakt/dziekujemy/")
+    reloaded = visitor.get("/kontakt/dziekujemy/")
 
     assert reloaded.status_code == 200
     assert ContactMessage.objects.count() == 1
 
 
-def test_contact_page_is_never_cached(browser):
-    response = browser.get(CONTACT_URL)
+def test_contact_page_is_never_cached(visitor):
+    response = visitor.get(CONTACT_URL)
 
     cache_control = response["Cache-Control"]
     for directive in ("private", "no-cache", "no-store"):
         assert directive in cache_control
 
 
-def test_form_speaks_polish_and_says_the_length_limit(browser):
-    text = text_of(browser.get(CONTACT_URL))
+def test_form_speaks_polish_and_says_the_length_limit(visitor):
+    text = text_of(visitor.get(CONTACT_URL))
 
     for phrase in [
         "Twoje imię i nazwisko",
@@ -101,11 +101,11 @@ def test_form_speaks_polish_and_says_the_length_limit(browser):
         assert phrase in text, phrase
 
 
-def test_resident_sees_their_text_again_after_a_wrong_answer(browser):
-    page = browser.get(CONTACT_URL)
+def test_resident_sees_their_text_again_after_a_wrong_answer(visitor):
+    page = visitor.get(CONTACT_URL)
     sent = fill_in_contact_form(page, answer="99")
 
-    response = browser.post(CONTACT_URL, sent)
+    response = visitor.post(CONTACT_URL, sent)
 
     assert response.status_code == 200
     assert "To nie jest prawidłowy wynik." in error_summary(response)
@@ -119,26 +119,26 @@ def test_resident_sees_their_text_again_after_a_wrong_answer(browser):
     assert ContactMessage.objects.count() == 0
 
 
-def test_a_wrong_answer_uses_up_the_question(browser):
-    page = browser.get(CONTACT_URL)
+def test_a_wrong_answer_uses_up_the_question(visitor):
+    page = visitor.get(CONTACT_URL)
     sent = fill_in_contact_form(page, answer="99")
     right_answer = CaptchaStore.objects.get(hashkey=sent["captcha_0"]).response
 
-    browser.post(CONTACT_URL, sent)
+    visitor.post(CONTACT_URL, sent)
 
     assert not CaptchaStore.objects.filter(hashkey=sent["captcha_0"]).exists()
-    retry = browser.post(CONTACT_URL, {**sent, "captcha_1": right_answer})
+    retry = visitor.post(CONTACT_URL, {**sent, "captcha_1": right_answer})
     assert retry.status_code == 200
     assert "To pytanie wygasło albo zostało już użyte" in error_summary(retry)
     assert ContactMessage.objects.count() == 0
 
 
-def test_an_expired_question_is_refused_and_the_text_kept(browser):
-    page = browser.get(CONTACT_URL)
+def test_an_expired_question_is_refused_and_the_text_kept(visitor):
+    page = visitor.get(CONTACT_URL)
     sent = fill_in_contact_form(page)
     CaptchaStore.objects.filter(hashkey=sent["captcha_0"]).update(expiration="2000-01-01T00:00:00Z")
 
-    response = browser.post(CONTACT_URL, sent)
+    response = visitor.post(CONTACT_URL, sent)
 
     assert response.status_code == 200
     assert "ważne 10 minut" in error_summary(response)
@@ -146,12 +146,12 @@ def test_an_expired_question_is_refused_and_the_text_kept(browser):
     assert ContactMessage.objects.count() == 0
 
 
-def test_a_replayed_answer_is_refused(browser):
-    page = browser.get(CONTACT_URL)
+def test_a_replayed_answer_is_refused(visitor):
+    page = visitor.get(CONTACT_URL)
     sent = fill_in_contact_form(page)
-    assert browser.post(CONTACT_URL, sent).status_code == 303
+    assert visitor.post(CONTACT_URL, sent).status_code == 303
 
-    replay = browser.post(CONTACT_URL, sent)
+    replay = visitor.post(CONTACT_URL, sent)
 
     assert replay.status_code == 200
     assert "zostało już użyte" in error_summary(replay)
@@ -159,11 +159,11 @@ def test_a_replayed_answer_is_refused(browser):
     assert ContactMessage.objects.count() == 1
 
 
-def test_every_missing_field_is_named_at_the_top_and_next_to_the_field(browser):
-    page = browser.get(CONTACT_URL)
+def test_every_missing_field_is_named_at_the_top_and_next_to_the_field(visitor):
+    page = visitor.get(CONTACT_URL)
     data = form_fields(page)
 
-    response = browser.post(CONTACT_URL, data)
+    response = visitor.post(CONTACT_URL, data)
 
     assert response.status_code == 200
     soup = soup_of(response)
@@ -188,42 +188,42 @@ def test_every_missing_field_is_named_at_the_top_and_next_to_the_field(browser):
     assert ContactMessage.objects.count() == 0
 
 
-def test_a_message_over_the_limit_is_refused_but_kept_in_the_form(browser):
-    page = browser.get(CONTACT_URL)
+def test_a_message_over_the_limit_is_refused_but_kept_in_the_form(visitor):
+    page = visitor.get(CONTACT_URL)
     too_long = "Ź" * 5001
 
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page, text=too_long))
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, text=too_long))
 
     assert "najwyżej 5000 znaków (ma 5001)" in error_summary(response)
     assert form_fields(response)["text"] == too_long
     assert ContactMessage.objects.count() == 0
 
 
-def test_line_breaks_count_as_one_character_like_in_the_browser(browser):
-    page = browser.get(CONTACT_URL)
+def test_line_breaks_count_as_one_character_like_in_the_browser(visitor):
+    page = visitor.get(CONTACT_URL)
     text = "a\r\n" * 2500  # 7500 bytes sent, 5000 characters typed
 
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page, text=text.rstrip("\r\n")))
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, text=text.rstrip("\r\n")))
 
     assert response.status_code == 303
     assert ContactMessage.objects.get().text == ("a\n" * 2500).rstrip("\n")
 
 
 @pytest.mark.parametrize("name", ["Anna\r\nBcc: spam@example.org", "Anna\nKowalska", "Anna\x00"])
-def test_a_name_with_line_breaks_is_refused_with_a_clear_message(browser, name):
-    page = browser.get(CONTACT_URL)
+def test_a_name_with_line_breaks_is_refused_with_a_clear_message(visitor, name):
+    page = visitor.get(CONTACT_URL)
 
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page, sender_name=name))
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, sender_name=name))
 
     assert response.status_code == 200
     assert "Twoje imię i nazwisko:" in error_summary(response)
     assert ContactMessage.objects.count() == 0
 
 
-def test_an_email_address_with_line_breaks_is_refused(browser):
-    page = browser.get(CONTACT_URL)
+def test_an_email_address_with_line_breaks_is_refused(visitor):
+    page = visitor.get(CONTACT_URL)
 
-    response = browser.post(
+    response = visitor.post(
         CONTACT_URL,
         fill_in_contact_form(page, sender_email="anna@example.org\r\nBcc: spam@example.org"),
     )
@@ -233,33 +233,33 @@ def test_an_email_address_with_line_breaks_is_refused(browser):
     assert ContactMessage.objects.count() == 0
 
 
-def test_a_null_character_in_the_message_is_refused_not_a_server_error(browser):
-    page = browser.get(CONTACT_URL)
+def test_a_null_character_in_the_message_is_refused_not_a_server_error(visitor):
+    page = visitor.get(CONTACT_URL)
 
-    response = browser.post(CONTACT_URL, fill_in_contact_form(page, text="Pytanie\x00"))
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, text="Pytanie\x00"))
 
     assert response.status_code == 200
     assert "Twoje pytanie:" in error_summary(response)
 
 
-def test_a_script_in_the_message_is_stored_as_typed_and_shown_escaped(browser):
+def test_a_script_in_the_message_is_stored_as_typed_and_shown_escaped(visitor):
     script = '<script>alert("x")</script> Czy to działa?'
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
 
-    shown = browser.post(CONTACT_URL, fill_in_contact_form(page, answer="99", text=script))
+    shown = visitor.post(CONTACT_URL, fill_in_contact_form(page, answer="99", text=script))
 
     assert '<script>alert("x")</script>' not in shown.content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown.content.decode()
     assert form_fields(shown)["text"] == script
-    browser.post(CONTACT_URL, fill_in_contact_form(shown, text=script))
+    visitor.post(CONTACT_URL, fill_in_contact_form(shown, text=script))
     assert ContactMessage.objects.get().text == script
 
 
-def test_new_question_without_javascript_keeps_the_text_and_stores_nothing(browser):
-    page = browser.get(CONTACT_URL)
+def test_new_question_without_javascript_keeps_the_text_and_stores_nothing(visitor):
+    page = visitor.get(CONTACT_URL)
     typed = fill_in_contact_form(page, answer="", new_question="1")
 
-    response = browser.post(CONTACT_URL, typed)
+    response = visitor.post(CONTACT_URL, typed)
 
     assert response.status_code == 200
     assert error_summary(response) == ""
@@ -272,33 +272,33 @@ def test_new_question_without_javascript_keeps_the_text_and_stores_nothing(brows
     assert again["form_token"] == typed["form_token"], "the time trap keeps the first visit"
     assert ContactMessage.objects.count() == 0
 
-    sent = browser.post(CONTACT_URL, fill_in_contact_form(response))
+    sent = visitor.post(CONTACT_URL, fill_in_contact_form(response))
     assert sent.status_code == 303
 
 
-def test_enter_in_a_text_field_sends_rather_than_asking_a_new_question(browser):
-    form = soup_of(browser.get(CONTACT_URL)).find("form", id="formularz-kontaktowy")
+def test_enter_in_a_text_field_sends_rather_than_asking_a_new_question(visitor):
+    form = soup_of(visitor.get(CONTACT_URL)).find("form", id="formularz-kontaktowy")
     first_submit = form.find("button", type="submit")
-    assert first_submit.get("name") is None, "the browser's default button must send the form"
+    assert first_submit.get("name") is None, "the visitor's default button must send the form"
 
 
-def test_clause_edited_in_the_settings_is_shown_and_its_version_stored(browser):
+def test_clause_edited_in_the_settings_is_shown_and_its_version_stored(visitor):
     site = Site.objects.get(is_default_site=True)
     clause = "Administratorem danych jest Stowarzyszenie Plac NZS. Nowa wersja klauzuli."
     ContactSettings.objects.update_or_create(site=site, defaults={"consent_clause": clause})
 
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
     assert clause in text_of(page)
-    browser.post(CONTACT_URL, fill_in_contact_form(page))
+    visitor.post(CONTACT_URL, fill_in_contact_form(page))
 
     stored = ContactMessage.objects.get().consent_clause_version
     assert stored == ContactSettings.for_site(site).consent_clause_version
     assert stored != clause_version(default_clause(Site.objects.get(is_default_site=True)))
 
 
-def test_clause_links_to_the_privacy_notice_once_it_is_published(browser, association_content):
+def test_clause_links_to_the_privacy_notice_once_it_is_published(visitor, association_content):
     def privacy_links():
-        clause = soup_of(browser.get(CONTACT_URL)).find(id="id_consent_clause")
+        clause = soup_of(visitor.get(CONTACT_URL)).find(id="id_consent_clause")
         return [a["href"] for a in clause.find_all("a")]
 
     assert privacy_links() == []
@@ -308,26 +308,26 @@ def test_clause_links_to_the_privacy_notice_once_it_is_published(browser, associ
     assert privacy_links() == ["/polityka-prywatnosci/"]
 
 
-def test_consent_checkbox_is_described_by_the_clause(browser):
-    soup = soup_of(browser.get(CONTACT_URL))
+def test_consent_checkbox_is_described_by_the_clause(visitor):
+    soup = soup_of(visitor.get(CONTACT_URL))
     checkbox = soup.find("input", id="id_consent")
     assert checkbox["aria-describedby"] == "id_consent_clause"
     assert soup.find("label", attrs={"for": "id_consent"})
 
 
-def test_the_default_clause_names_the_association_from_its_settings(browser):
+def test_the_default_clause_names_the_association_from_its_settings(visitor):
     from pages.models import AssociationSettings
 
     site = Site.objects.get(is_default_site=True)
     before = ContactSettings.for_site(site)
-    page = browser.get(CONTACT_URL)
-    browser.post(CONTACT_URL, fill_in_contact_form(page))
+    page = visitor.get(CONTACT_URL)
+    visitor.post(CONTACT_URL, fill_in_contact_form(page))
     association = AssociationSettings.for_site(site)
     association.street_address = "ul. Lipowa 1"
     association.save()
 
-    page = browser.get(CONTACT_URL)
-    browser.post(CONTACT_URL, fill_in_contact_form(page))
+    page = visitor.get(CONTACT_URL)
+    visitor.post(CONTACT_URL, fill_in_contact_form(page))
 
     assert "Stowarzyszenie Plac NZS, ul. Lipowa 1, 15-002 Białystok" in text_of(page)
     first, second = ContactMessage.objects.order_by("pk")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def browser(association_content):
+def visitor(association_content):
     return Client(enforce_csrf_checks=True)
 
 
@@ -28,8 +28,8 @@ def mission_form(response):
     return BeautifulSoup(response.content, "html.parser").find("form", id="formularz-kontaktowy")
 
 
-def test_mission_page_shows_the_form_in_the_invitation_section(browser):
-    soup = BeautifulSoup(browser.get("/").content, "html.parser")
+def test_mission_page_shows_the_form_in_the_invitation_section(visitor):
+    soup = BeautifulSoup(visitor.get("/").content, "html.parser")
     section = soup.find("section", class_="contact-invitation")
     form = section.find("form", id="formularz-kontaktowy")
 
@@ -40,9 +40,9 @@ def test_mission_page_shows_the_form_in_the_invitation_section(browser):
     assert "Stowarzyszenie Plac NZS, ul. Sienkiewicza 49/105" in collapse_spaces(form.get_text())
 
 
-def test_mission_page_holds_nothing_per_visitor_so_it_can_be_cached(browser):
-    first = browser.get("/")
-    second = browser.get("/")
+def test_mission_page_holds_nothing_per_visitor_so_it_can_be_cached(visitor):
+    first = visitor.get("/")
+    second = visitor.get("/")
 
     assert CaptchaStore.objects.count() == 0
     for response in (first, second):
@@ -54,8 +54,8 @@ def test_mission_page_holds_nothing_per_visitor_so_it_can_be_cached(browser):
     assert first.content == second.content
 
 
-def test_without_javascript_the_mission_form_points_to_the_contact_page(browser):
-    form = mission_form(browser.get("/"))
+def test_without_javascript_the_mission_form_points_to_the_contact_page(visitor):
+    form = mission_form(visitor.get("/"))
 
     notice = form.find("noscript")
     assert notice is not None
@@ -64,8 +64,8 @@ def test_without_javascript_the_mission_form_points_to_the_contact_page(browser)
     assert form.find("script") is None, "no inline script: the page loads contact-form.js"
 
 
-def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(browser):
-    response = browser.get("/kontakt/formularz.json")
+def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(visitor):
+    response = visitor.get("/kontakt/formularz.json")
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -78,11 +78,11 @@ def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(browse
 
 
 def test_resident_sends_from_the_mission_page_with_the_fetched_parts(
-    browser, django_capture_on_commit_callbacks
+    visitor, django_capture_on_commit_callbacks
 ):
     """What contact-form.js does: fetch the parts, fill them in, post to /kontakt/."""
-    browser.get("/")
-    parts = json.loads(browser.get("/kontakt/formularz.json").content)
+    visitor.get("/")
+    parts = json.loads(visitor.get("/kontakt/formularz.json").content)
     data = {
         **RESIDENT,
         "csrfmiddlewaretoken": parts["csrf_token"],
@@ -93,19 +93,19 @@ def test_resident_sends_from_the_mission_page_with_the_fetched_parts(
     }
 
     with django_capture_on_commit_callbacks() as board_mail:
-        response = browser.post("/kontakt/", data)
+        response = visitor.post("/kontakt/", data)
 
     assert response.status_code == 303
     assert ContactMessage.objects.get().text == RESIDENT["text"]
     assert len(board_mail) == 1
 
 
-def test_without_javascript_the_text_from_the_mission_page_is_not_lost(browser):
+def test_without_javascript_the_text_from_the_mission_page_is_not_lost(visitor):
     """No token in the cached page: the POST is refused, and /kontakt/ shows the text again."""
-    browser.get("/")
+    visitor.get("/")
     data = {**RESIDENT, "form_token": "", "captcha_0": "", "captcha_1": "", "website": ""}
 
-    response = browser.post("/kontakt/", data)
+    response = visitor.post("/kontakt/", data)
 
     assert response.status_code == 403
     text = collapse_spaces(BeautifulSoup(response.content, "html.parser").get_text())
@@ -118,12 +118,12 @@ def test_without_javascript_the_text_from_the_mission_page_is_not_lost(browser):
     assert ContactMessage.objects.count() == 0
 
     again.update(captcha_1=captcha_answer(again["captcha_0"]), form_token=written_a_minute_ago())
-    assert browser.post("/kontakt/", again).status_code == 303
+    assert visitor.post("/kontakt/", again).status_code == 303
     assert ContactMessage.objects.get().text == RESIDENT["text"]
 
 
-def test_other_forms_keep_djangos_usual_csrf_refusal(browser):
-    response = browser.post("/admin/login/", {"username": "x", "password": "y"})
+def test_other_forms_keep_djangos_usual_csrf_refusal(visitor):
+    response = visitor.post("/admin/login/", {"username": "x", "password": "y"})
 
     assert response.status_code == 403
     assert b"formularz-kontaktowy" not in response.content

@@ -14,17 +14,17 @@ THANKS_URL = "/kontakt/dziekujemy/"
 
 
 @pytest.fixture
-def browser(association_content):
+def visitor(association_content):
     return Client(enforce_csrf_checks=True)
 
 
 def test_a_robot_filling_the_hidden_field_is_thanked_stored_as_spam_and_not_mailed(
-    browser, django_capture_on_commit_callbacks
+    visitor, django_capture_on_commit_callbacks
 ):
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
 
     with django_capture_on_commit_callbacks() as board_mail:
-        response = browser.post(
+        response = visitor.post(
             CONTACT_URL, fill_in_contact_form(page, website="http://spam.example")
         )
 
@@ -39,12 +39,12 @@ def test_a_robot_filling_the_hidden_field_is_thanked_stored_as_spam_and_not_mail
 
 
 def test_a_form_sent_within_seconds_is_thanked_stored_as_spam_and_not_mailed(
-    browser, django_capture_on_commit_callbacks
+    visitor, django_capture_on_commit_callbacks
 ):
-    page = browser.get(CONTACT_URL)
+    page = visitor.get(CONTACT_URL)
 
     with django_capture_on_commit_callbacks() as board_mail:
-        response = browser.post(CONTACT_URL, fill_in_contact_form(page, took_time=False))
+        response = visitor.post(CONTACT_URL, fill_in_contact_form(page, took_time=False))
 
     assert response.status_code == 303
     assert response["Location"] == THANKS_URL
@@ -56,27 +56,27 @@ def test_a_form_sent_within_seconds_is_thanked_stored_as_spam_and_not_mailed(
 
 
 @pytest.mark.parametrize("token", ["", "forged-token", make_form_token()[:-3] + "abc"])
-def test_a_form_without_a_genuine_time_token_is_treated_as_spam(browser, token):
-    page = browser.get(CONTACT_URL)
+def test_a_form_without_a_genuine_time_token_is_treated_as_spam(visitor, token):
+    page = visitor.get(CONTACT_URL)
 
-    browser.post(CONTACT_URL, fill_in_contact_form(page, form_token=token))
+    visitor.post(CONTACT_URL, fill_in_contact_form(page, form_token=token))
 
     assert ContactMessage.objects.get().spam_reason == ContactMessage.SpamReason.TIME_TRAP
 
 
 @override_settings(CONTACT_MIN_FILL_SECONDS=0)
-def test_the_time_trap_can_be_switched_off(browser):
-    page = browser.get(CONTACT_URL)
+def test_the_time_trap_can_be_switched_off(visitor):
+    page = visitor.get(CONTACT_URL)
 
-    browser.post(CONTACT_URL, fill_in_contact_form(page, took_time=False))
+    visitor.post(CONTACT_URL, fill_in_contact_form(page, took_time=False))
 
     assert not ContactMessage.objects.get().is_spam
 
 
-def test_the_honeypot_is_hidden_from_people_and_assistive_technology(browser):
+def test_the_honeypot_is_hidden_from_people_and_assistive_technology(visitor):
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(browser.get(CONTACT_URL).content, "html.parser")
+    soup = BeautifulSoup(visitor.get(CONTACT_URL).content, "html.parser")
     trap = soup.find("input", attrs={"name": "website"})
     assert trap["tabindex"] == "-1"
     assert trap["autocomplete"] == "off"
@@ -84,14 +84,14 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(browser):
     assert "contact-form__trap" in trap.find_parent("div")["class"]
 
 
-def test_sixth_attempt_in_ten_minutes_gets_a_polish_429_with_the_text_kept(browser):
+def test_sixth_attempt_in_ten_minutes_gets_a_polish_429_with_the_text_kept(visitor):
     for _attempt in range(5):
-        page = browser.get(CONTACT_URL)
-        wrong = browser.post(CONTACT_URL, fill_in_contact_form(page, answer="99"))
+        page = visitor.get(CONTACT_URL)
+        wrong = visitor.post(CONTACT_URL, fill_in_contact_form(page, answer="99"))
         assert wrong.status_code == 200
 
-    page = browser.get(CONTACT_URL)
-    limited = browser.post(CONTACT_URL, fill_in_contact_form(page))
+    page = visitor.get(CONTACT_URL)
+    limited = visitor.post(CONTACT_URL, fill_in_contact_form(page))
 
     assert limited.status_code == 429
     text = collapse_spaces(limited.content.decode())
@@ -100,31 +100,31 @@ def test_sixth_attempt_in_ten_minutes_gets_a_polish_429_with_the_text_kept(brows
     assert ContactMessage.objects.count() == 0
 
 
-def test_successful_messages_count_towards_the_limit_too(browser):
+def test_successful_messages_count_towards_the_limit_too(visitor):
     for _attempt in range(5):
-        page = browser.get(CONTACT_URL)
-        assert browser.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 303
+        page = visitor.get(CONTACT_URL)
+        assert visitor.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 303
 
-    page = browser.get(CONTACT_URL)
-    assert browser.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 429
+    page = visitor.get(CONTACT_URL)
+    assert visitor.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 429
     assert ContactMessage.objects.count() == 5
 
 
-def test_asking_for_new_questions_does_not_count_as_attempts(browser):
-    page = browser.get(CONTACT_URL)
+def test_asking_for_new_questions_does_not_count_as_attempts(visitor):
+    page = visitor.get(CONTACT_URL)
     for _attempt in range(8):
-        page = browser.post(CONTACT_URL, fill_in_contact_form(page, new_question="1"))
+        page = visitor.post(CONTACT_URL, fill_in_contact_form(page, new_question="1"))
         assert page.status_code == 200
 
-    assert browser.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 303
+    assert visitor.post(CONTACT_URL, fill_in_contact_form(page)).status_code == 303
 
 
 @override_settings(CONTACT_RATE_LIMIT="2/1h")
-def test_the_limit_is_configurable(browser):
+def test_the_limit_is_configurable(visitor):
     statuses = []
     for _attempt in range(3):
-        page = browser.get(CONTACT_URL)
-        statuses.append(browser.post(CONTACT_URL, fill_in_contact_form(page)).status_code)
+        page = visitor.get(CONTACT_URL)
+        statuses.append(visitor.post(CONTACT_URL, fill_in_contact_form(page)).status_code)
 
     assert statuses == [303, 303, 429]
 
@@ -144,11 +144,11 @@ def test_behind_one_proxy_each_resident_has_their_own_limit(association_content)
 
 
 def test_without_a_trusted_proxy_a_made_up_forwarded_address_does_not_escape_the_limit(
-    browser,
+    visitor,
 ):
     for attempt in range(6):
-        page = browser.get(CONTACT_URL)
-        response = browser.post(
+        page = visitor.get(CONTACT_URL)
+        response = visitor.post(
             CONTACT_URL,
             fill_in_contact_form(page, answer="99"),
             headers={"X-Forwarded-For": f"198.51.100.{attempt}"},
@@ -182,9 +182,9 @@ def test_client_address_trusts_only_our_own_proxies(
     assert client_address(FakeRequest(remote_addr, forwarded_for)) == expected
 
 
-def test_no_address_of_the_resident_is_stored(browser):
-    page = browser.get(CONTACT_URL)
-    browser.post(CONTACT_URL, fill_in_contact_form(page), REMOTE_ADDR="203.0.113.99")
+def test_no_address_of_the_resident_is_stored(visitor):
+    page = visitor.get(CONTACT_URL)
+    visitor.post(CONTACT_URL, fill_in_contact_form(page), REMOTE_ADDR="203.0.113.99")
 
     message = ContactMessage.objects.get()
     stored = " ".join(str(getattr(message, field.attname)) for field in message._meta.fields)
