@@ -5,6 +5,7 @@ images; this module supplies the question, the spoken version in Polish and a
 field under which every challenge can be tried exactly once.
 """
 
+import re
 import secrets
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 HIGHEST_RESULT = 30
 # The true minus sign: as wide as "+", where a hyphen all but vanishes in the picture.
 MINUS = "\u2212"
+CHALLENGE_KEY = re.compile(r"[0-9a-f]{40}")
 
 
 def arithmetic_challenge():
@@ -83,10 +85,16 @@ def new_challenge():
     }
 
 
+def challenge_key(value):
+    """A key as the library makes them (40 hex digits), or "" for anything else a client sends."""
+    value = (value or "").strip().lower()
+    return value if CHALLENGE_KEY.fullmatch(value) else ""
+
+
 def discard_challenge(key):
     """Forget a challenge nobody will answer (e.g. the resident asked for a new one)."""
-    if key:
-        CaptchaStore.objects.filter(hashkey=str(key)[:40]).delete()
+    if key := challenge_key(key):
+        CaptchaStore.objects.filter(hashkey=key).delete()
 
 
 class CaptchaPartsWidget(forms.MultiWidget):
@@ -129,7 +137,7 @@ class OneTimeCaptchaField(CaptchaField):
 
     def clean(self, value):
         key, answer = (list(value) + [None, None])[:2] if value else (None, None)
-        key = (key or "").strip()[:40]
+        key = challenge_key(key)
         answer = (answer or "").strip().lower()
 
         store = CaptchaStore.objects.filter(hashkey=key).first() if key else None

@@ -333,3 +333,30 @@ def test_the_default_clause_names_the_association_from_its_settings(visitor):
     first, second = ContactMessage.objects.order_by("pk")
     assert first.consent_clause_version != second.consent_clause_version
     assert before.consent_clause == ""
+
+
+GARBAGE = ["\r\n", "\x00", "x" * 10_000, "' OR 1=1 --", "ąę\u2028\u202e", "<script>", "%0d%0a"]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+@pytest.mark.parametrize(
+    "field",
+    [
+        "sender_name",
+        "sender_email",
+        "text",
+        "consent",
+        "captcha_0",
+        "captcha_1",
+        "website",
+        "form_token",
+    ],
+)
+def test_odd_input_in_any_field_never_causes_a_server_error(visitor, field, garbage):
+    page = visitor.get(CONTACT_URL)
+
+    response = visitor.post(CONTACT_URL, fill_in_contact_form(page, **{field: garbage}))
+
+    assert response.status_code in (200, 303)
+    if response.status_code == 200 and field != "website":
+        assert error_summary(response), "a clear message says what is wrong"
