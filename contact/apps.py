@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ContactConfig(AppConfig):
     name = "contact"
     verbose_name = _("Residents' messages")
+
+    def ready(self):
+        from contact import checks  # noqa: F401 - registers the system checks

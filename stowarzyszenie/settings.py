@@ -354,3 +354,27 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 # --- end of production block ---
+
+# --- Contact form, the resident's side (issue 3) -----------------------------
+# Sending attempts per client address ("5/10m" = 5 per 10 minutes); failed captchas count too.
+CONTACT_RATE_LIMIT = env.str("CONTACT_RATE_LIMIT", default="5/10m")
+# A form sent sooner than this after it was handed out is stored as spam (time trap).
+CONTACT_MIN_FILL_SECONDS = env.int("CONTACT_MIN_FILL_SECONDS", default=3)
+# TRUSTED_PROXY_COUNT (production block above) also decides whose address is rate limited.
+# The spoken question; empty switches it off, and it is hidden where espeak-ng is not installed.
+ESPEAK_NG_PATH = env.str("ESPEAK_NG_PATH", default="espeak-ng")
+# django-simple-captcha: a Polish arithmetic question, valid CAPTCHA_TIMEOUT minutes and once.
+CAPTCHA_CHALLENGE_FUNCT = "contact.captcha.arithmetic_challenge"
+CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=10)
+# Readable first (WCAG): large, barely rotated, no lines across the digits. The bots are
+# kept out mostly by the honeypot, the time trap and the rate limit.
+CAPTCHA_FONT_SIZE = 36
+CAPTCHA_LETTER_ROTATION = (-8, 8)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_null",)
+# Never read from the environment; a system check fails if it is ever on without DEBUG.
+CAPTCHA_TEST_MODE = False
+# django-ratelimit counts in the default cache; if the cache is down, residents get through.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# A rejected contact form comes back with the resident's text instead of a bare 403 page.
+CSRF_FAILURE_VIEW = "contact.views.csrf_failure"

@@ -9,6 +9,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Contact form (issue 3): before Wagtail's catch-all.
+    path("kontakt/", include("contact.urls")),
+    path("captcha/", include("captcha.urls")),
 ]
 
 if settings.DEBUG:

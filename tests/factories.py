@@ -159,3 +159,62 @@ def make_queued_attempts_due():
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+# --- Contact form --------------------------------------------------------------------------
+
+
+def form_fields(response, form_id="formularz-kontaktowy"):
+    """The values a browser would send back from the contact form in the response."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(response.content, "html.parser").find("form", id=form_id)
+    assert form is not None, "no contact form in the page"
+    values = {}
+    for element in form.find_all(["input", "textarea"]):
+        name = element.get("name")
+        if not name or element.get("type") == "submit":
+            continue
+        if element.get("type") == "checkbox":
+            if element.has_attr("checked"):
+                values[name] = element.get("value", "on")
+        elif element.name == "textarea":
+            values[name] = element.get_text().removeprefix("\n")
+        else:
+            values[name] = element.get("value", "")
+    return values
+
+
+def captcha_answer(key):
+    """What a person reads in the picture (the tests read it from the store)."""
+    from captcha.models import CaptchaStore
+
+    return CaptchaStore.objects.get(hashkey=key).response
+
+
+def written_a_minute_ago():
+    """A form token as if the form had been handed out a minute ago: people take their time."""
+    import time
+
+    from contact.protection import make_form_token
+
+    return make_form_token(issued_at=time.time() - 60)
+
+
+RESIDENT = {
+    "sender_name": "Anna Mieszkanka",
+    "sender_email": "anna@example.org",
+    "text": "Kiedy odbędzie się następne spotkanie w sprawie Placu NZS?",
+    "consent": "on",
+}
+
+
+def fill_in_contact_form(page_response, answer=None, took_time=True, **changes):
+    """The form from `page_response` filled in as a resident would, with the right answer."""
+    data = form_fields(page_response)
+    data.update(RESIDENT)
+    data["captcha_1"] = captcha_answer(data["captcha_0"]) if answer is None else answer
+    if took_time:
+        data["form_token"] = written_a_minute_ago()
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

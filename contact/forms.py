@@ -1,0 +1,106 @@
+"""The form a resident fills in to ask the association a question."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contact.captcha import OneTimeCaptchaField
+from contact.models import ContactMessage
+
+TEXT_MAX_LENGTH = 5000
+
+
+class SingleLineField(forms.CharField):
+    """A one-line text: line breaks or other control characters are refused, never passed on.
+
+    They would have no place in a name, and would be dangerous in an e-mail header.
+    """
+
+    default_error_messages = {
+        "multiline": _("Please write this in one line, without line breaks."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if any(
+            ord(char) < 32 or 0x7F <= ord(char) < 0xA0 or char in "\u2028\u2029" for char in value
+        ):
+            raise forms.ValidationError(self.error_messages["multiline"], code="multiline")
+
+
+class MessageTextField(forms.CharField):
+    """The question itself: browsers send line breaks as CR LF but count them as one character."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ContactForm(forms.Form):
+    sender_name = SingleLineField(
+        label=_("Your name"),
+        max_length=ContactMessage._meta.get_field("sender_name").max_length,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("The name may be at most %(limit_value)d characters long."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    sender_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We will send our answer to this address."),
+        max_length=ContactMessage._meta.get_field("sender_email").max_length,
+        error_messages={
+            "required": _("Please enter the e-mail address we should answer to."),
+            "invalid": _("Please enter an e-mail address such as jan.kowalski@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    text = MessageTextField(
+        label=_("Your question"),
+        help_text=_("At most 5000 characters."),
+        max_length=TEXT_MAX_LENGTH,
+        strip=True,
+        error_messages={
+            "required": _("Please write your question."),
+            "max_length": _(
+                "The message may be at most %(limit_value)d characters long "
+                "(it has %(show_value)d). Please shorten it."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the association may process my name, e-mail address and message "
+            "to answer my question."
+        ),
+        error_messages={
+            "required": _("Please tick the consent box: without it we cannot accept the question.")
+        },
+    )
+    captcha = OneTimeCaptchaField(label=_("Result of the sum"))
+    # Spam layers people never see: a field only robots fill in, and when the form was handed out.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    # Fields the error summary links to, in the order they appear.
+    visible_fields_order = ("sender_name", "sender_email", "text", "consent", "captcha")
+    summary_labels = {"consent": _("Consent to data processing")}
+
+    def error_list(self):
+        """(anchor id, label, message) for the summary at the top of the form."""
+        entries = []
+        for name in self.visible_fields_order:
+            bound = self[name]
+            anchor = f"{bound.auto_id}_1" if name == "captcha" else bound.auto_id
+            label = self.summary_labels.get(name, bound.label)
+            entries.extend((anchor, label, error) for error in bound.errors)
+        return entries
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.cleaned_data.get("website", "").strip())

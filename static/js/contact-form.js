@@ -1,0 +1,112 @@
+/* Contact form helpers. The form works without this file (on /kontakt/); with it:
+ * - the error summary or notice gets the focus, so a screen reader reads it first;
+ * - on the mission page (which may come from a shared cache) the per-visitor parts –
+ *   CSRF token, time-trap token and captcha – are fetched when the form comes into view;
+ * - "Nowe pytanie" swaps the question in place instead of reloading the page.
+ */
+(function () {
+    "use strict";
+
+    function fetchParts(url) {
+        return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            });
+    }
+
+    function showCaptcha(form, captcha) {
+        var picture = form.querySelector("[data-captcha-picture]");
+        var image = picture.querySelector("img");
+        if (!image) {
+            image = document.createElement("img");
+            image.setAttribute("data-captcha-image", "");
+            picture.appendChild(image);
+        }
+        image.src = captcha.image_url;
+        image.alt = captcha.alt;
+        form.querySelector("[data-captcha-key]").value = captcha.key;
+        form.querySelector("[data-captcha-answer]").value = "";
+        var audio = form.querySelector("[data-captcha-audio]");
+        if (captcha.audio_url) {
+            audio.href = captcha.audio_url;
+            audio.hidden = false;
+        } else {
+            audio.removeAttribute("href");
+            audio.hidden = true;
+        }
+        form.querySelector("[data-captcha]").hidden = false;
+    }
+
+    function setCsrfToken(form, token) {
+        var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+        if (!input) {
+            input = document.createElement("input");
+            input.type = "hidden";
+            input.name = "csrfmiddlewaretoken";
+            form.appendChild(input);
+        }
+        input.value = token;
+    }
+
+    function prepareCachedForm(form) {
+        var url = form.getAttribute("data-fresh-url");
+        var load = function () {
+            fetchParts(url).then(function (parts) {
+                setCsrfToken(form, parts.csrf_token);
+                form.querySelector("[data-form-token]").value = parts.form_token;
+                showCaptcha(form, parts.captcha);
+            }).catch(function () {
+                var failed = form.querySelector("[data-fresh-failed]");
+                if (failed) { failed.hidden = false; }
+            });
+        };
+        if (!("IntersectionObserver" in window)) { load(); return; }
+        var observer = new IntersectionObserver(function (entries) {
+            if (entries.some(function (entry) { return entry.isIntersecting; })) {
+                observer.disconnect();
+                load();
+            }
+        }, { rootMargin: "200px" });
+        observer.observe(form);
+    }
+
+    function enableNewQuestion(form) {
+        var button = form.querySelector("[data-captcha-refresh]");
+        var status = form.querySelector("[data-captcha-status]");
+        var url = button && button.getAttribute("data-fresh-url");
+        if (!url) { return; }
+        button.addEventListener("click", function (event) {
+            event.preventDefault();
+            fetchParts(url).then(function (parts) {
+                showCaptcha(form, parts.captcha);
+                setCsrfToken(form, parts.csrf_token);
+                status.textContent = button.getAttribute("data-done-text") || "";
+                form.querySelector("[data-captcha-answer]").focus();
+            }).catch(function () {
+                // Fall back to what works without JavaScript: the server shows a new question.
+                var fallback = document.createElement("input");
+                fallback.type = "hidden";
+                fallback.name = "new_question";
+                fallback.value = "1";
+                form.appendChild(fallback);
+                form.submit();
+            });
+        });
+    }
+
+    function init() {
+        var summary = document.querySelector("[data-focus-on-load]");
+        if (summary) { summary.focus(); }
+        document.querySelectorAll("[data-contact-form]").forEach(function (form) {
+            if (form.hasAttribute("data-fresh-url")) { prepareCachedForm(form); }
+            enableNewQuestion(form);
+        });
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+    } else {
+        init();
+    }
+}());

@@ -1,0 +1,137 @@
+"""The contact form in a real browser (Chromium): what contact-form.js adds to it."""
+
+import os
+import shutil
+
+import pytest
+from captcha.models import CaptchaStore
+
+from contact.models import ContactMessage
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls here are plain.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed"),
+]
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium rather than a browser downloaded by Playwright."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium"),
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+def keep_data_from_migrations():
+    """Let Django's serialized rollback restore Wagtail's root page, locale and groups.
+
+    A live-server test empties every table when it ends; with serialized_rollback Django
+    reloads a copy made when the test database was created. pytest-django makes that copy
+    only in some runs (not after other database tests), so the first live-server test makes
+    it here, while the database still holds just what the migrations created.
+    """
+    from django.db import connection
+
+    if not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def site(live_server, settings, request):
+    # A browser driven by a test types faster than the time trap allows.
+    settings.CONTACT_MIN_FILL_SECONDS = 0
+    keep_data_from_migrations()
+    request.getfixturevalue("association_content")
+    return live_server.url
+
+
+def fill_in(page, name="Anna Mieszkanka", text="Kiedy będzie spotkanie?"):
+    page.get_by_label("Twoje imię i nazwisko").fill(name)
+    page.get_by_label("Twój adres e-mail").fill("anna@example.org")
+    page.get_by_label("Twoje pytanie").fill(text)
+    page.get_by_label("Wyrażam zgodę").check()
+
+
+def answer_the_question(page):
+    key = page.locator("input[name=captcha_0]").input_value()
+    page.get_by_label("Wynik działania").fill(CaptchaStore.objects.get(hashkey=key).response)
+
+
+def test_resident_writes_from_the_mission_page_with_javascript(site, page):
+    page.goto(site + "/")
+    page.locator("#formularz-kontaktowy").scroll_into_view_if_needed()
+    page.locator("img[data-captcha-image]").wait_for()
+
+    fill_in(page)
+    answer_the_question(page)
+    page.get_by_role("button", name="Wyślij pytanie").click()
+
+    page.wait_for_url("**/kontakt/dziekujemy/")
+    assert "Twoje pytanie dotarło do stowarzyszenia." in page.locator("main").inner_text()
+    assert ContactMessage.objects.get().text == "Kiedy będzie spotkanie?"
+
+
+def test_error_summary_takes_the_focus_and_links_to_the_field(site, page):
+    page.goto(site + "/kontakt/")
+    page.get_by_label("Twoje imię i nazwisko").fill("Anna")
+    page.get_by_role("button", name="Wyślij pytanie").click()
+
+    page.locator("#bledy-formularza").wait_for()
+    assert page.evaluate("document.activeElement.id") == "bledy-formularza"
+    page.get_by_role("link", name="Twój adres e-mail: Wpisz adres e-mail").click()
+    assert page.evaluate("document.activeElement.id") == "id_sender_email"
+    assert page.get_by_label("Twoje imię i nazwisko").input_value() == "Anna"
+
+
+def test_new_question_swaps_the_picture_without_losing_the_text(site, page):
+    page.goto(site + "/kontakt/")
+    fill_in(page, text="Pytanie, którego nie chcę pisać dwa razy.")
+    page.evaluate("window.stillTheSamePage = true")
+    old_key = page.locator("input[name=captcha_0]").input_value()
+
+    page.get_by_role("button", name="Nowe pytanie").click()
+
+    page.wait_for_function(f"document.querySelector('input[name=captcha_0]').value !== '{old_key}'")
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert "Wyświetlono nowe pytanie." in page.locator("[data-captcha-status]").inner_text()
+    assert page.get_by_label("Twoje pytanie").input_value() == (
+        "Pytanie, którego nie chcę pisać dwa razy."
+    )
+    answer_the_question(page)
+    page.get_by_role("button", name="Wyślij pytanie").click()
+    page.wait_for_url("**/kontakt/dziekujemy/")
+
+
+def test_pressing_enter_in_the_name_field_sends_the_form(site, page):
+    page.goto(site + "/kontakt/")
+    fill_in(page)
+    answer_the_question(page)
+
+    page.get_by_label("Twoje imię i nazwisko").press("Enter")
+
+    page.wait_for_url("**/kontakt/dziekujemy/")
+    assert ContactMessage.objects.count() == 1
+
+
+def test_the_form_fits_a_320_pixel_wide_screen(site, page):
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ["/kontakt/", "/"]:
+        page.goto(site + path)
+        page.locator("#formularz-kontaktowy").scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
