@@ -5,10 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages import views as pages_views
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Findability: crawlers' and browsers' site-wide files.
+    path("robots.txt", pages_views.robots_txt, name="robots_txt"),
+    path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),
 ]
 
 if settings.DEBUG:
