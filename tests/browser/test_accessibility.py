@@ -1,0 +1,36 @@
+"""axe-core finds no WCAG 2.1 A/AA problem on the public pages, on a phone and on a desktop."""
+
+import pytest
+
+from tests.browser.helpers import WIDTHS, axe_violations, describe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PUBLIC_PAGES = {
+    "mission page": "/",
+    "privacy notice": "/polityka-prywatnosci/",
+    "missing page (404)": "/nie-ma-takiej-strony/",
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page_has_no_wcag_violations(new_context, public_site, path, width):
+    # The injected axe script is inline, which a strict Content-Security-Policy forbids.
+    page = new_context(bypass_csp=True, viewport={"width": width, "height": 800}).new_page()
+    page.goto(public_site + path)
+
+    violations = axe_violations(page)
+
+    assert violations == [], describe_violations(violations)
+
+
+def test_reduced_motion_turns_animations_off(new_context, public_site):
+    page = new_context(reduced_motion="reduce").new_page()
+    page.goto(public_site + "/")
+
+    durations = page.evaluate(
+        """() => [...document.querySelectorAll("a, button")].map(
+            (el) => getComputedStyle(el).transitionDuration)"""
+    )
+    assert durations and set(durations) == {"0s"}
