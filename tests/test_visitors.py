@@ -98,25 +98,25 @@ def test_share_links_carry_the_page_address_without_third_party_scripts(
 ):
     soup = soup_of(client.get("/"))
     box = soup.find("section", class_="share-box")
-    links = {a["aria-label"]: a["href"] for a in box.find_all("a")}
+    links = {collapse_spaces(a.get_text()).strip(): a["href"] for a in box.find_all("a")}
 
     assert set(links) == {
-        "Udostępnij na Facebooku",
-        "Udostępnij na X",
-        "Udostępnij na LinkedInie",
-        "Wyślij przez WhatsAppa",
-        "Wyślij przez Telegram",
-        "Wyślij e-mailem",
+        "Facebook – udostępnij tę stronę",
+        "X – udostępnij tę stronę",
+        "LinkedIn – udostępnij tę stronę",
+        "WhatsApp – wyślij link do tej strony",
+        "Telegram – wyślij link do tej strony",
+        "E-mail – wyślij link do tej strony",
     }
     page_url = "http://localhost/"
-    queries = {name: parse_qs(urlsplit(href).query) for name, href in links.items()}
-    assert links["Udostępnij na Facebooku"].startswith("https://www.facebook.com/sharer/")
-    assert queries["Udostępnij na Facebooku"]["u"] == [page_url]
-    assert queries["Udostępnij na X"] == {"url": [page_url], "text": ["Stowarzyszenie Plac NZS"]}
-    assert queries["Udostępnij na LinkedInie"]["url"] == [page_url]
-    assert queries["Wyślij przez WhatsAppa"]["text"] == [f"Stowarzyszenie Plac NZS {page_url}"]
-    assert queries["Wyślij przez Telegram"]["url"] == [page_url]
-    mail = links["Wyślij e-mailem"]
+    queries = {name.split(" – ")[0]: parse_qs(urlsplit(href).query) for name, href in links.items()}
+    assert links["Facebook – udostępnij tę stronę"].startswith("https://www.facebook.com/sharer/")
+    assert queries["Facebook"]["u"] == [page_url]
+    assert queries["X"] == {"url": [page_url], "text": ["Stowarzyszenie Plac NZS"]}
+    assert queries["LinkedIn"]["url"] == [page_url]
+    assert queries["WhatsApp"]["text"] == [f"Stowarzyszenie Plac NZS {page_url}"]
+    assert queries["Telegram"]["url"] == [page_url]
+    mail = links["E-mail – wyślij link do tej strony"]
     assert mail.startswith("mailto:?subject=Stowarzyszenie%20Plac%20NZS&body=")
     assert "+" not in mail
     for a in box.find_all("a"):

@@ -85,43 +85,49 @@ def link_preview(context, canonical=True):
 
 
 def share_targets(url, title):
-    """Plain links to each network's own share page: nothing loads until a visitor clicks."""
+    """Plain links to each network's own share page: nothing loads until a visitor clicks.
+
+    Each link shows the network's name and tells screen readers what it does after it,
+    so the visible text starts the accessible name (WCAG 2.5.3).
+    """
     message = f"{title} {url}".strip()
+    share = gettext("share this page")
+    send = gettext("send a link to this page")
     return [
         {
             "key": "facebook",
             "label": "Facebook",
-            "name": gettext("Share on Facebook"),
+            "action": share,
             "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
         },
         {
             "key": "x",
             "label": "X",
-            "name": gettext("Share on X"),
+            "action": share,
             "href": "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
         },
         {
             "key": "linkedin",
             "label": "LinkedIn",
-            "name": gettext("Share on LinkedIn"),
+            "action": share,
             "href": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
         },
         {
             "key": "whatsapp",
             "label": "WhatsApp",
-            "name": gettext("Send with WhatsApp"),
+            "action": send,
             "href": "https://wa.me/?" + urlencode({"text": message}),
         },
         {
             "key": "telegram",
             "label": "Telegram",
-            "name": gettext("Send with Telegram"),
+            "action": send,
             "href": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
         },
         {
             "key": "email",
             "label": gettext("E-mail"),
-            "name": gettext("Send by e-mail"),
+            "action": send,
             # mailto wants %20 for spaces, not "+".
             "href": "mailto:?" + urlencode({"subject": title, "body": message}, quote_via=quote),
         },
