@@ -11,6 +11,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -70,6 +71,8 @@ def contact_site(public_site, settings):
     # A keyboard-only resident in a test types faster than any human; the time trap
     # (CONTACT_MIN_FILL_SECONDS) is about bots and is tested in the contact tests.
     settings.CONTACT_MIN_FILL_SECONDS = 0
+    # Rate-limit counters live in the cache; each journey starts as a new resident.
+    cache.clear()
     return public_site
 
 
