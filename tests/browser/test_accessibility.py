@@ -7,18 +7,22 @@ from tests.browser.helpers import WIDTHS, axe_violations, describe_violations
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PUBLIC_PAGES = {
-    "mission page": "/",
-    "privacy notice": "/polityka-prywatnosci/",
-    "missing page (404)": "/nie-ma-takiej-strony/",
+    "mission-page": "/",
+    "privacy-notice": "/polityka-prywatnosci/",
+    "missing-page-404": "/nie-ma-takiej-strony/",
 }
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
-def test_public_page_has_no_wcag_violations(new_context, public_site, path, width):
+def test_public_page_has_no_wcag_violations(
+    new_context, public_site, path, width, request, artifacts_dir
+):
     # The injected axe script is inline, which a strict Content-Security-Policy forbids.
     page = new_context(bypass_csp=True, viewport={"width": width, "height": 800}).new_page()
     page.goto(public_site + path)
+    name = request.node.callspec.id.split("-", 1)[1]
+    page.screenshot(path=artifacts_dir / f"axe-{name}.png", full_page=True)
 
     violations = axe_violations(page)
 
