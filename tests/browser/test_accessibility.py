@@ -29,12 +29,23 @@ def test_public_page_has_no_wcag_violations(
     assert violations == [], describe_violations(violations)
 
 
-def test_reduced_motion_turns_animations_off(new_context, public_site):
-    page = new_context(reduced_motion="reduce").new_page()
+@pytest.mark.parametrize(
+    ("preference", "scrolling"), [("no-preference", "smooth"), ("reduce", "auto")]
+)
+def test_page_moves_only_for_visitors_who_did_not_ask_for_less_motion(
+    new_context, public_site, preference, scrolling
+):
+    page = new_context(reduced_motion=preference).new_page()
     page.goto(public_site + "/")
 
-    durations = page.evaluate(
-        """() => [...document.querySelectorAll("a, button")].map(
-            (el) => getComputedStyle(el).transitionDuration)"""
+    behaviour = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+    moving = page.evaluate(
+        """() => [...document.querySelectorAll("*")].filter((el) => {
+            const style = getComputedStyle(el);
+            return style.animationName !== "none"
+                || style.transitionDuration.split(",").some((d) => parseFloat(d) > 0);
+        }).length"""
     )
-    assert durations and set(durations) == {"0s"}
+    assert behaviour == scrolling
+    if preference == "reduce":
+        assert moving == 0
