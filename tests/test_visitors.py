@@ -56,7 +56,7 @@ def test_shared_home_page_shows_a_preview_with_title_description_and_image(
     assert meta(soup, "twitter:image") == meta(soup, "og:image")
 
 
-def test_default_preview_image_ships_at_the_size_previews_use(client):
+def test_default_preview_image_ships_at_the_size_previews_use():
     from PIL import Image as PILImage
 
     path = settings.BASE_DIR / "static" / "images" / "og-default.png"
@@ -74,7 +74,10 @@ def test_every_page_has_its_own_description_and_canonical_address(client, associ
     assert soup.title.get_text() == "Polityka prywatności – Stowarzyszenie Plac NZS"
 
 
-def test_editor_chooses_the_preview_image_in_the_settings(client, association_content):
+def test_editor_chooses_the_preview_image_in_the_settings(
+    client, association_content, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     association = AssociationSettings.for_site(association_content.get_site())
     association.share_image = Image.objects.create(
         title="Plac NZS latem", file=get_test_image_file(size=(1600, 1000))
