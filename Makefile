@@ -50,9 +50,43 @@ serve:
 
 run: setup serve
 
-test: install
+test: install browser-test-tools
 	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# --- Browser tests (tests/browser/): Debian's Chromium, axe-core and the Nu HTML Checker. ---
+CHROMIUM ?= /usr/bin/chromium
+JAVA ?= /usr/bin/java
+ESPEAK ?= /usr/bin/espeak-ng
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: browser-test-tools
+browser-test-tools: $(CHROMIUM) $(JAVA) $(ESPEAK) node_modules/.installed
+
+# Debian's own browser: Playwright's browser downloads are not used (nor reachable here).
+$(CHROMIUM):
+	@echo "==> $(CHROMIUM) is missing: installing Debian's Chromium for the browser tests"
+	@echo "    $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+
+# espeak-ng reads the contact form's question aloud in Polish (its test needs it).
+$(ESPEAK):
+	@echo "==> $(ESPEAK) is missing: installing espeak-ng for the spoken captcha question"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y espeak-ng
+
+# The Nu HTML Checker is a Java program.
+$(JAVA):
+	@echo "==> $(JAVA) is missing: installing a Java runtime for the Nu HTML Checker"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y default-jre-headless
+
+# axe-core and vnu-jar, pinned by package-lock.json; reinstalled only when the lock changes.
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing axe-core and the Nu HTML Checker from npm (npm ci)"
+	@npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 lint: install
 	@$(BIN)/ruff check .
@@ -78,4 +112,4 @@ bench: install
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

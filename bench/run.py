@@ -254,7 +254,7 @@ def first_view(base):
         rows.append((path, headers.get("Content-Type", ""), size, head))
         if path == FORM_PARTS_URL and status == 200:
             image = json.loads(body).get("captcha", {}).get("image_url")
-            if image:
+            if image and not image.startswith("data:"):
                 status, headers, body, head = fetch(base + image, headers=gz)
                 rows.append((image, headers.get("Content-Type", ""), len(body), head))
     return {

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.utils.translation import gettext
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from contact.models import ContactSettings
 from pages.models import AssociationSettings
@@ -57,6 +57,6 @@ def consent_clause(request):
 
 
 def privacy_notice_url(request):
-    """The privacy notice's address, if the association has published one."""
-    page = Page.objects.live().public().filter(slug=PRIVACY_NOTICE_SLUG).first()
-    return page.get_url(request) if page is not None else None
+    """The privacy notice chosen in Settings → Association, if it is published."""
+    page = AssociationSettings.for_request(request).privacy_page
+    return page.get_url(request) if page is not None and page.live else None

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 GENERATION_KEY = "page-cache:generation"
+# Whether the site has any view restriction at all; most association sites have none.
+RESTRICTIONS_KEY = "page-cache:view-restrictions-exist"
 HEADER = "X-Page-Cache"
 # Links shared on social media get these appended; they do not change the page.
 TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|gclsrc|dclid|msclkid|mc_.*|mtm_.*|_ga|_gl)$")
@@ -227,17 +229,41 @@ class CacheablePageMixin:
         """
         from wagtail.models import PageViewRestriction
 
+        if not any_view_restrictions():
+            return PageViewRestriction.objects.none()
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
         return PageViewRestriction.objects.filter(
             Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
         ).distinct()
 
 
+def any_view_restrictions():
+    """Remembered until a restriction is saved or deleted, so a page rendered right after a
+    publish does not ask the database again on a site without restrictions."""
+    from wagtail.models import PageViewRestriction
+
+    cache = page_cache()
+    exist = cache.get(RESTRICTIONS_KEY)
+    if exist is None:
+        exist = PageViewRestriction.objects.exists()
+        cache.set(RESTRICTIONS_KEY, exist, timeout=None)
+    return exist
+
+
+def view_restrictions_changed(**kwargs):
+    page_cache().delete(RESTRICTIONS_KEY)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: page_cache().delete(RESTRICTIONS_KEY))
+    invalidate()
+
+
 class CachedSiteSettingMixin:
     """Site settings read by the public templates come from the configured cache.
 
     Only ``for_request`` (what templates use) is cached; the admin's ``for_site`` always reads
-    the database, so an editor never edits stale values. Saving replaces the cached copy.
+    the database, so an editor never edits stale values. Saving replaces the cached copy. A
+    setting cached with related objects (``select_related``, e.g. the privacy notice page)
+    belongs to a cache generation too: that page may have been unpublished since.
     """
 
     @classmethod
@@ -255,10 +281,14 @@ class CachedSiteSettingMixin:
         if site is None:
             return super().for_request(request)
         key = cls.settings_cache_key(site.pk)
-        instance = page_cache().get(key)
-        if instance is None:
+        cache = page_cache()
+        generation = _current_generation(cache) if cls.select_related else None
+        entry = cache.get(key)
+        if entry is not None and entry.get("generation") == generation:
+            instance = entry["instance"]
+        else:
             instance = cls.for_site(site)
-            page_cache().set(key, instance, timeout=None)
+            cache.set(key, {"generation": generation, "instance": instance}, timeout=None)
         instance._request = request
         setattr(request, attr_name, instance)
         return instance
@@ -282,9 +312,14 @@ def connect_signals():
     page_published.connect(invalidate, dispatch_uid="page-cache-published")
     page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
-    for model in (Site, PageViewRestriction):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
+    post_save.connect(invalidate, sender=Site, dispatch_uid="page-cache-Site")
+    post_delete.connect(invalidate, sender=Site, dispatch_uid="page-cache-del-Site")
+    post_save.connect(
+        view_restrictions_changed, sender=PageViewRestriction, dispatch_uid="page-cache-pvr"
+    )
+    post_delete.connect(
+        view_restrictions_changed, sender=PageViewRestriction, dispatch_uid="page-cache-del-pvr"
+    )
 
     def any_deleted(sender, instance, **kwargs):
         if isinstance(instance, Page):

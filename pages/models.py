@@ -135,6 +135,9 @@ def validate_email_lines(value):
 class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
     """Site-wide values, edited once and shown by the templates: name, address, board, sharing."""
 
+    # Loaded with the settings in one query, and cached with them (pages.cache).
+    select_related = ["privacy_page", "share_image"]
+
     name = models.CharField(_("association name"), max_length=255)
     short_name = models.CharField(
         _("short name"),
@@ -158,6 +161,28 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
     )
     share_heading = models.CharField(_("share box heading"), max_length=120, blank=True)
     share_text = models.CharField(_("share box text"), max_length=255, blank=True)
+    # Link previews (OpenGraph / Twitter cards) and the privacy notice linked from the footer.
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("link preview image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when a page is shared on social networks or in messengers; best 1200×630 "
+            "pixels. Without one, a simple image with the association's colours is used."
+        ),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from the footer and from the contact form's consent clause."),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("short_name")], heading=_("Name")),
@@ -172,8 +197,10 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
         ),
         FieldPanel("board_recipients"),
         MultiFieldPanel(
-            [FieldPanel("share_heading"), FieldPanel("share_text")], heading=_("Sharing")
+            [FieldPanel("share_heading"), FieldPanel("share_text"), FieldPanel("share_image")],
+            heading=_("Sharing"),
         ),
+        FieldPanel("privacy_page"),
     ]
 
     class Meta:

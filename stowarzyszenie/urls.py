@@ -5,6 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages import views as pages_views
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -12,6 +14,9 @@ urlpatterns = [
     # Contact form (issue 3): before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
     path("captcha/", include("captcha.urls")),
+    # Findability: crawlers' and browsers' site-wide files.
+    path("robots.txt", pages_views.robots_txt, name="robots_txt"),
+    path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),
 ]
 
 if settings.DEBUG:

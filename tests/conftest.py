@@ -82,9 +82,9 @@ def smtp_server(settings):
     server.stop()
 
 
-# --- production branch: every test starts with empty caches ---
-# With CACHE_URL=redis://… (the CI's Redis run) the cache outlives a test: login
-# failures, rate-limit counters and cached pages would leak into the next test.
+# --- Every test starts with empty caches ---
+# Rate-limit counters, login failures and cached pages live in the cache; with
+# CACHE_URL=redis://… (the CI's Redis run) it outlives a test and would leak into the next.
 # Point CACHE_URL at a Redis database used for nothing else: it is emptied.
 @pytest.fixture(autouse=True)
 def empty_caches():
@@ -94,11 +94,18 @@ def empty_caches():
         cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test starts with empty rate-limit counters (they live in the cache)."""
-    from django.core.cache import cache
+@pytest.fixture(scope="session")
+def _playwright_before_the_database(request):
+    """Start Playwright before the test database when browser tests are in the run.
 
-    cache.clear()
-    yield
-    cache.clear()
+    Playwright's sync API switches to its own context; a database connection made before
+    it starts is not the one the browser tests see, and that one lacks the serialized
+    content that `serialized_rollback` restores between live-server tests.
+    """
+    if any(item.nodeid.startswith("tests/browser/") for item in request.session.items):
+        request.getfixturevalue("playwright")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_playwright_before_the_database, django_db_setup):
+    return django_db_setup

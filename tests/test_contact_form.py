@@ -296,16 +296,14 @@ def test_clause_edited_in_the_settings_is_shown_and_its_version_stored(visitor):
     assert stored != clause_version(default_clause(Site.objects.get(is_default_site=True)))
 
 
-def test_clause_links_to_the_privacy_notice_once_it_is_published(visitor, association_content):
+def test_clause_links_to_the_privacy_notice_while_it_is_published(visitor, association_content):
     def privacy_links():
         clause = soup_of(visitor.get(CONTACT_URL)).find(id="id_consent_clause")
         return [a["href"] for a in clause.find_all("a")]
 
-    assert privacy_links() == []
-    association_content.add_child(
-        instance=ContentPage(title="Polityka prywatności", slug="polityka-prywatnosci")
-    )
     assert privacy_links() == ["/polityka-prywatnosci/"]
+    ContentPage.objects.get(slug="polityka-prywatnosci").unpublish()
+    assert privacy_links() == []
 
 
 def test_consent_checkbox_is_described_by_the_clause(visitor):

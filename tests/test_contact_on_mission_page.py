@@ -1,5 +1,6 @@
 """The form on the mission page: nothing per visitor in it, so the page can be cached."""
 
+import base64
 import json
 
 import pytest
@@ -61,7 +62,7 @@ def test_without_javascript_the_mission_form_points_to_the_contact_page(visitor)
     assert notice is not None
     assert notice.find("a")["href"] == "/kontakt/"
     assert form.find("fieldset", attrs={"data-captcha": True}).has_attr("hidden")
-    assert form.find("script") is None, "no inline script: the page loads contact-form.js"
+    assert form.find("script") is None, "no inline script: the page loads static/js/site.js"
 
 
 def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(visitor):
@@ -73,14 +74,19 @@ def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(visito
     assert set(parts) == {"csrf_token", "form_token", "captcha"}
     assert set(parts["captcha"]) == {"key", "image_url", "audio_url", "alt"}
     assert CaptchaStore.objects.filter(hashkey=parts["captcha"]["key"]).count() == 1
-    assert parts["captcha"]["image_url"] == f"/captcha/image/{parts['captcha']['key']}/"
+    # The picture comes inside the answer (one request less), as a PNG.
+    prefix = "data:image/png;base64,"
+    assert parts["captcha"]["image_url"].startswith(prefix)
+    assert (
+        base64.b64decode(parts["captcha"]["image_url"][len(prefix) :])[:8] == b"\x89PNG\r\n\x1a\n"
+    )
     assert "csrftoken" in response.cookies
 
 
 def test_resident_sends_from_the_mission_page_with_the_fetched_parts(
     visitor, django_capture_on_commit_callbacks
 ):
-    """What contact-form.js does: fetch the parts, fill them in, post to /kontakt/."""
+    """What static/js/site.js does: fetch the parts, fill them in, post to /kontakt/."""
     visitor.get("/")
     parts = json.loads(visitor.get("/kontakt/formularz.json").content)
     data = {

@@ -33,12 +33,12 @@ class PagesRenderAndEditTests(WagtailPageTestCase):
 
         call_command("load_association_content", verbosity=0)
         cls.mission_page = MissionPage.objects.get()
-        cls.privacy_page = cls.mission_page.add_child(
+        cls.volunteering_page = cls.mission_page.add_child(
             instance=ContentPage(
-                title="Polityka prywatności",
-                slug="polityka-prywatnosci",
-                introduction="Jak chronimy Twoje dane.",
-                body=[("heading", "Administrator"), ("paragraph", "<p>Stowarzyszenie.</p>")],
+                title="Zasady wolontariatu",
+                slug="zasady-wolontariatu",
+                introduction="Jak działamy razem.",
+                body=[("heading", "Kto może pomagać"), ("paragraph", "<p>Każdy.</p>")],
             )
         )
 
@@ -48,11 +48,13 @@ class PagesRenderAndEditTests(WagtailPageTestCase):
         self.assertPageIsEditable(self.mission_page, mission_page_form_data(self.mission_page))
 
     def test_content_page_renders_and_is_editable(self):
-        self.assertPageIsRenderable(self.privacy_page)
-        self.assertPageIsEditable(self.privacy_page, content_page_form_data(self.privacy_page))
+        self.assertPageIsRenderable(self.volunteering_page)
+        self.assertPageIsEditable(
+            self.volunteering_page, content_page_form_data(self.volunteering_page)
+        )
 
     def test_content_page_shows_its_blocks(self):
-        response = self.client.get(self.privacy_page.url)
-        self.assertContains(response, "<h1>Polityka prywatności</h1>", html=True)
-        self.assertContains(response, "<h2>Administrator</h2>", html=True)
-        self.assertContains(response, "Jak chronimy Twoje dane.")
+        response = self.client.get(self.volunteering_page.url)
+        self.assertContains(response, "<h1>Zasady wolontariatu</h1>", html=True)
+        self.assertContains(response, "<h2>Kto może pomagać</h2>", html=True)
+        self.assertContains(response, "Jak działamy razem.")

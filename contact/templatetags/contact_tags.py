@@ -10,6 +10,6 @@ register = template.Library()
 
 @register.inclusion_tag("components/contact_form.html", takes_context=True)
 def contact_form(context):
-    # No CSRF token, no captcha row, no session: contact-form.js fetches those
+    # No CSRF token, no captcha row, no session: static/js/site.js fetches those
     # per visitor from /kontakt/formularz.json when the form comes into view.
     return form_context(context["request"], ContactForm(), captcha=None, form_token="")

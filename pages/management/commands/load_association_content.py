@@ -1,7 +1,8 @@
 """Load the association's own text into the page tree and the site settings.
 
-Safe to run on every start: it creates the mission page only when none exists
-and fills only empty settings fields, so nothing an editor changed is overwritten.
+Safe to run on every start: it creates the mission page and the other pages (e.g. the
+privacy notice) only when they do not exist and fills only empty settings fields, so
+nothing an editor changed is overwritten.
 """
 
 import json
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
-from pages.models import AssociationSettings, MissionPage
+from pages.models import AssociationSettings, ContentPage, MissionPage
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "plac_nzs.json"
 
@@ -29,7 +30,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         content = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
         site, mission_page = self.ensure_mission_page(content["mission_page"])
+        pages = {
+            data["slug"]: self.ensure_content_page(mission_page, data)
+            for data in content.get("content_pages", [])
+        }
         self.fill_settings(site, content["settings"])
+        self.link_privacy_page(site, pages.get("polityka-prywatnosci"))
         self.stdout.write(f"Mission page: {mission_page.url_path} (id {mission_page.pk})")
 
     def ensure_mission_page(self, data):
@@ -55,11 +61,36 @@ class Command(BaseCommand):
             contact_heading=data["contact_heading"],
             contact_subheading=data["contact_subheading"],
             contact_intro=data["contact_intro"],
+            search_description=data.get("search_description", ""),
         )
         root.add_child(instance=page)
         page.save_revision().publish()
         self.stdout.write(self.style.SUCCESS("Mission page created from the association's text."))
         return self.ensure_site(page), page
+
+    def ensure_content_page(self, parent, data):
+        """A plain page under the mission page, created once; later runs leave it to editors."""
+        existing = parent.get_children().filter(slug=data["slug"]).first()
+        if existing:
+            return existing.specific
+        page = ContentPage(
+            title=data["title"],
+            slug=data["slug"],
+            search_description=data.get("search_description", ""),
+            introduction=data.get("introduction", ""),
+            body=[(block_type, value) for block_type, value in data["body"]],
+        )
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        self.stdout.write(self.style.SUCCESS(f"Page created: {page.url_path}"))
+        return page
+
+    def link_privacy_page(self, site, page):
+        settings = AssociationSettings.for_site(site)
+        if page is not None and settings.privacy_page_id is None:
+            settings.privacy_page = page
+            settings.save(update_fields=["privacy_page"])
+            self.stdout.write(self.style.SUCCESS("Privacy notice linked in the settings."))
 
     def ensure_site(self, page):
         site = Site.objects.filter(is_default_site=True).first()

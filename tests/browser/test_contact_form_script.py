@@ -1,64 +1,18 @@
-"""The contact form in a real browser (Chromium): what contact-form.js adds to it."""
-
-import os
-import shutil
+"""The contact form in a real browser (Chromium): what static/js/site.js adds to it."""
 
 import pytest
 from captcha.models import CaptchaStore
 
 from contact.models import ContactMessage
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls here are plain.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed"),
-]
-
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium rather than a browser downloaded by Playwright."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": shutil.which("chromium"),
-        "args": CHROMIUM_FLAGS,
-    }
-
-
-def keep_data_from_migrations():
-    """Let Django's serialized rollback restore Wagtail's root page, locale and groups.
-
-    A live-server test empties every table when it ends; with serialized_rollback Django
-    reloads a copy made when the test database was created. pytest-django makes that copy
-    only in some runs (not after other database tests), so the first live-server test makes
-    it here, while the database still holds just what the migrations created.
-    """
-    from django.db import connection
-
-    if not hasattr(connection, "_test_serialized_contents"):
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def site(live_server, settings, request):
+def site(public_site, settings):
     # A browser driven by a test types faster than the time trap allows.
     settings.CONTACT_MIN_FILL_SECONDS = 0
-    keep_data_from_migrations()
-    request.getfixturevalue("association_content")
-    return live_server.url
+    return public_site
 
 
 def fill_in(page, name="Anna Mieszkanka", text="Kiedy będzie spotkanie?"):

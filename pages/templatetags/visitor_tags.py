@@ -1,0 +1,179 @@
+"""What visitors and their link previews meet on every page: share links, meta tags, JSON-LD.
+
+Everything is built on the server from the page and the site settings, so sharing works
+without JavaScript and no third-party script, iframe or counter is ever loaded.
+"""
+
+import json
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import _json_script_escapes, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, to_locale
+from wagtail.models import Page
+
+from pages.models import AssociationSettings
+
+register = template.Library()
+
+DEFAULT_PREVIEW_IMAGE = "images/og-default.png"
+PREVIEW_SIZE = (1200, 630)
+# OpenGraph wants a territory; Polish pages are read in Poland.
+OG_LOCALES = {"pl": "pl_PL", "en": "en_GB"}
+
+
+def association_for(request):
+    return AssociationSettings.for_request(request) if request else None
+
+
+def canonical_url(request, page):
+    """The address search engines and shared links should use for what is shown."""
+    if isinstance(page, Page):
+        return page.get_full_url(request)
+    if request is not None:
+        return request.build_absolute_uri(request.path)
+    return ""
+
+
+def page_title(page, association):
+    title = getattr(page, "seo_title", "") or getattr(page, "title", "")
+    return title or (association.name if association else "")
+
+
+def page_description(page, association):
+    description = getattr(page, "search_description", "")
+    return description or (association.share_text if association else "")
+
+
+def preview_image(request, association):
+    """The editors' chosen image cropped to the size previews use, or the shipped default."""
+    image = association.share_image if association else None
+    if image is not None:
+        rendition = image.get_rendition("fill-{}x{}".format(*PREVIEW_SIZE))
+        return {
+            "url": request.build_absolute_uri(rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.default_alt_text,
+        }
+    return {
+        "url": request.build_absolute_uri(static(DEFAULT_PREVIEW_IMAGE)),
+        "width": PREVIEW_SIZE[0],
+        "height": PREVIEW_SIZE[1],
+        "alt": association.name if association else "",
+    }
+
+
+@register.inclusion_tag("components/link_preview.html", takes_context=True)
+def link_preview(context, canonical=True):
+    """<meta> description, canonical link, OpenGraph and Twitter-card tags for this page."""
+    request = context.get("request")
+    page = context.get("page")
+    association = association_for(request)
+    language = get_language() or "pl"
+    return {
+        "title": context.get("preview_title") or page_title(page, association),
+        "description": page_description(page, association),
+        "url": canonical_url(request, page),
+        "canonical": canonical,
+        "site_name": association.name if association else "",
+        "locale": OG_LOCALES.get(language, to_locale(language)),
+        "image": preview_image(request, association) if request else None,
+    }
+
+
+def share_targets(url, title):
+    """Plain links to each network's own share page: nothing loads until a visitor clicks.
+
+    Each link shows the network's name and tells screen readers what it does after it,
+    so the visible text starts the accessible name (WCAG 2.5.3).
+    """
+    message = f"{title} {url}".strip()
+    share = gettext("share this page")
+    send = gettext("send a link to this page")
+    return [
+        {
+            "key": "facebook",
+            "label": "Facebook",
+            "action": share,
+            "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        },
+        {
+            "key": "x",
+            "label": "X",
+            "action": share,
+            "href": "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
+        },
+        {
+            "key": "linkedin",
+            "label": "LinkedIn",
+            "action": share,
+            "href": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+        },
+        {
+            "key": "whatsapp",
+            "label": "WhatsApp",
+            "action": send,
+            "href": "https://wa.me/?" + urlencode({"text": message}),
+        },
+        {
+            "key": "telegram",
+            "label": "Telegram",
+            "action": send,
+            "href": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
+        },
+        {
+            "key": "email",
+            "label": gettext("E-mail"),
+            "action": send,
+            # mailto wants %20 for spaces, not "+".
+            "href": "mailto:?" + urlencode({"subject": title, "body": message}, quote_via=quote),
+        },
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, page):
+    """The share box's links for `page`: its canonical URL and title, ready for the template."""
+    request = context.get("request")
+    url = canonical_url(request, page)
+    title = page_title(page, association_for(request))
+    return {"url": url, "title": title, "targets": share_targets(url, title)}
+
+
+@register.simple_tag(takes_context=True)
+def association_json_ld(context):
+    """schema.org data about the association (an NGO), for search engines' knowledge panels.
+
+    A JSON-LD block is data, not code: browsers never run it, so it needs no script permission.
+    """
+    request = context.get("request")
+    association = association_for(request)
+    page = context.get("page")
+    if association is None or not association.name:
+        return ""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NGO",
+        "name": association.name,
+        "url": canonical_url(request, page),
+    }
+    if association.short_name:
+        data["alternateName"] = association.short_name
+    if association.public_email:
+        data["email"] = association.public_email
+    if association.has_address:
+        address = {"@type": "PostalAddress", "addressCountry": "PL"}
+        for key, field in [
+            ("streetAddress", "street_address"),
+            ("postalCode", "postal_code"),
+            ("addressLocality", "locality"),
+        ]:
+            if getattr(association, field):
+                address[key] = getattr(association, field)
+        data["address"] = address
+    data["logo"] = request.build_absolute_uri(static("images/icon-512.png"))
+    text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
