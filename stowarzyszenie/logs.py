@@ -77,5 +77,9 @@ def logging_config(level="INFO"):
             # axes names the client address and username in its lines; the lockout itself
             # is visible in the access log as a 429.
             "axes": {"handlers": [], "level": "ERROR", "propagate": True},
+            # Two lines per background task (Wagtail's search index, reference index…) would
+            # bury everything else; deliveries log their outcome in contact.tasks.
+            "django_tasks": {"handlers": [], "level": "WARNING", "propagate": True},
+            "django_tasks_db": {"handlers": [], "level": "WARNING", "propagate": True},
         },
     }
