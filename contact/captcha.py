@@ -72,6 +72,9 @@ def speak(challenge):
 
 def new_challenge():
     """Create one challenge and describe what the form needs to show it."""
+    # Expired challenges go as new ones are made (and by `delete_old_messages`), not while a
+    # resident's message waits to be stored.
+    CaptchaStore.remove_expired()
     key = CaptchaStore.generate_key()
     return {
         "key": key,
@@ -142,7 +145,6 @@ class OneTimeCaptchaField(CaptchaField):
 
         store = CaptchaStore.objects.filter(hashkey=key).first() if key else None
         consumed = store is not None and CaptchaStore.objects.filter(pk=store.pk).delete()[0] == 1
-        CaptchaStore.remove_expired()
 
         if not answer:
             raise ValidationError(self.error_messages["required"], code="required")

@@ -295,6 +295,7 @@ class CachedSiteSettingMixin:
 
 
 def setting_changed(sender, instance, **kwargs):
+    """A site setting was saved or deleted: its cached copy and every cached page are stale."""
     if issubclass(sender, CachedSiteSettingMixin):
         key = sender.settings_cache_key(instance.site_id)
         page_cache().delete(key)
@@ -304,6 +305,7 @@ def setting_changed(sender, instance, **kwargs):
 
 
 def connect_signals():
+    from django.apps import apps
     from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.settings.models import AbstractSetting
     from wagtail.models import Page, PageViewRestriction, Site
@@ -321,16 +323,12 @@ def connect_signals():
         view_restrictions_changed, sender=PageViewRestriction, dispatch_uid="page-cache-del-pvr"
     )
 
-    def any_deleted(sender, instance, **kwargs):
-        if isinstance(instance, Page):
-            invalidate()
-        elif isinstance(instance, AbstractSetting):
-            setting_changed(sender, instance)
-
-    def any_saved(sender, instance, **kwargs):
-        if isinstance(instance, AbstractSetting):
-            setting_changed(sender, instance)
-
-    # Settings and page models are many (and some come from other apps): match by type.
-    post_save.connect(any_saved, weak=False, dispatch_uid="page-cache-setting-saved")
-    post_delete.connect(any_deleted, weak=False, dispatch_uid="page-cache-deleted")
+    # Settings and page models are many (and some come from other apps): connect each one.
+    # Not one receiver for every model: a post_delete receiver without a sender would turn
+    # every delete in the project (captcha challenges, old messages) into select + delete.
+    for model in apps.get_models():
+        if issubclass(model, AbstractSetting):
+            post_save.connect(setting_changed, sender=model, dispatch_uid=f"page-cache-s-{model}")
+            post_delete.connect(setting_changed, sender=model, dispatch_uid=f"page-cache-d-{model}")
+        elif issubclass(model, Page):
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-d-{model}")
