@@ -2,6 +2,7 @@
 
 import pytest
 from captcha.models import CaptchaStore
+from playwright.sync_api import expect
 
 from contact.models import ContactMessage
 
@@ -61,7 +62,9 @@ def test_new_question_swaps_the_picture_without_losing_the_text(site, page):
 
     page.get_by_role("button", name="Nowe pytanie").click()
 
-    page.wait_for_function(f"document.querySelector('input[name=captcha_0]').value !== '{old_key}'")
+    # A locator assertion, not wait_for_function: polling a string predicate needs eval,
+    # which the site's Content-Security-Policy rightly refuses.
+    expect(page.locator("input[name=captcha_0]")).not_to_have_value(old_key)
     assert page.evaluate("window.stillTheSamePage") is True
     assert "Wyświetlono nowe pytanie." in page.locator("[data-captcha-status]").inner_text()
     assert page.get_by_label("Twoje pytanie").input_value() == (
