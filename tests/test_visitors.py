@@ -40,8 +40,8 @@ def test_shared_home_page_shows_a_preview_with_title_description_and_image(
 ):
     soup = soup_of(client.get("/"))
 
-    assert soup.find("link", rel="canonical")["href"] == "http://localhost/"
-    assert meta(soup, "og:url") == "http://localhost/"
+    assert soup.find("link", rel="canonical")["href"] == "http://testserver/"
+    assert meta(soup, "og:url") == "http://testserver/"
     assert meta(soup, "og:title") == "Stowarzyszenie Plac NZS"
     assert meta(soup, "og:locale") == "pl_PL"
     assert meta(soup, "og:site_name") == "Stowarzyszenie Plac NZS"
@@ -68,7 +68,7 @@ def test_default_preview_image_ships_at_the_size_previews_use():
 def test_every_page_has_its_own_description_and_canonical_address(client, association_content):
     soup = soup_of(client.get("/polityka-prywatnosci/"))
 
-    assert soup.find("link", rel="canonical")["href"] == "http://localhost/polityka-prywatnosci/"
+    assert soup.find("link", rel="canonical")["href"] == "http://testserver/polityka-prywatnosci/"
     assert meta(soup, "og:title") == "Polityka prywatności"
     assert meta(soup, "description") == privacy_page().search_description
     assert soup.title.get_text() == "Polityka prywatności – Stowarzyszenie Plac NZS"
@@ -111,7 +111,7 @@ def test_share_links_carry_the_page_address_without_third_party_scripts(
         "Telegram – wyślij link do tej strony",
         "E-mail – wyślij link do tej strony",
     }
-    page_url = "http://localhost/"
+    page_url = "http://testserver/"
     queries = {name.split(" – ")[0]: parse_qs(urlsplit(href).query) for name, href in links.items()}
     assert links["Facebook – udostępnij tę stronę"].startswith("https://www.facebook.com/sharer/")
     assert queries["Facebook"]["u"] == [page_url]
@@ -161,8 +161,8 @@ def test_sitemap_lists_the_public_pages(client, association_content):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<loc>http://localhost/</loc>" in body
-    assert "<loc>http://localhost/polityka-prywatnosci/</loc>" in body
+    assert "<loc>http://testserver/</loc>" in body
+    assert "<loc>http://testserver/polityka-prywatnosci/</loc>" in body
 
 
 def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
@@ -189,7 +189,7 @@ def test_home_page_describes_the_association_for_search_engines(client, associat
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NGO"
     assert data["name"] == "Stowarzyszenie Plac NZS"
-    assert data["url"] == "http://localhost/"
+    assert data["url"] == "http://testserver/"
     assert data["email"] == "kontakt@placnzs.example.org"
     assert data["address"] == {
         "@type": "PostalAddress",

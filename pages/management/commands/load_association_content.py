@@ -7,7 +7,9 @@ nothing an editor changed is overwritten.
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.html import escape
@@ -95,8 +97,15 @@ class Command(BaseCommand):
     def ensure_site(self, page):
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
+            # The public address the deployer configured: canonical links, share links and
+            # the sitemap are built from the Site's host and port.
+            public = urlsplit(django_settings.WAGTAILADMIN_BASE_URL)
+            port = public.port or (443 if public.scheme == "https" else 80)
             site = Site.objects.create(
-                hostname="localhost", port=80, root_page=page, is_default_site=True
+                hostname=public.hostname or "localhost",
+                port=port,
+                root_page=page,
+                is_default_site=True,
             )
         elif site.root_page_id != page.pk:
             site.root_page = page
