@@ -47,7 +47,8 @@ def test_visitor_copies_the_link_and_hears_that_it_worked(new_context, public_si
     copy_button.focus()
     page.keyboard.press("Enter")
 
-    status = page.get_by_role("status")
+    # The share box's own live region (the contact form below has one too).
+    status = page.locator("[data-share-box]").get_by_role("status")
     expect(status).to_have_text("Skopiowano link")
     assert page.evaluate("navigator.clipboard.readText()") == public_site + "/"
     page.screenshot(path=artifacts_dir / "mission-page-320.png", full_page=True)
