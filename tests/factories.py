@@ -1,11 +1,14 @@
 """Plain helpers that build what the tests need."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.contrib.auth.models import Group
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEED_TEXT = Path(__file__).resolve().parents[1] / "pages" / "content" / "original-site-pl.txt"
 
 
@@ -218,3 +221,15 @@ def fill_in_contact_form(page_response, answer=None, took_time=True, **changes):
         data["form_token"] = written_a_minute_ago()
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def run_project_python(*args, env, timeout=120):
+    """Run the project's Python in a fresh process, which reads its settings from `env`."""
+    return subprocess.run(  # noqa: S603 - our own interpreter with our own arguments
+        [sys.executable, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

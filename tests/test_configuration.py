@@ -1,9 +1,9 @@
 """Configuration from the environment, and the translations that ship."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.factories import run_project_python
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -11,14 +11,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 def run_django_check(**env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="stowarzyszenie.settings")
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_project_python("manage.py", "check", env=env, timeout=120)
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -3,12 +3,12 @@
 import json
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
+
+from tests.factories import run_project_python
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -50,14 +50,7 @@ def test_health_check_says_the_database_failed_when_it_does_not_answer():
         "DEBUG": "0",
         "ALLOWED_HOSTS": "testserver",
     }
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_project_python("-c", script, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["status"] == 503

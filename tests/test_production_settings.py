@@ -3,13 +3,13 @@
 import json
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+
+from tests.factories import run_project_python
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -36,13 +36,8 @@ def test_deploy_check_reports_nothing_with_the_production_variables():
         SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_SETTINGS_MODULE="stowarzyszenie.settings",
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_project_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -57,14 +52,7 @@ def test_mail_failure_is_logged_with_the_message_id_but_without_the_address():
         "extra={'message_id': 42})"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    result = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_project_python("-c", script, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
     event = json.loads(line)
