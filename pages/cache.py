@@ -98,6 +98,8 @@ def cache_key(request):
     """The key for an anonymous GET/HEAD of a page, or None if it must not come from the cache."""
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return None
+    if getattr(request, "is_dummy", False):
+        return None  # Wagtail's preview of a draft
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None  # maybe an editor: they always get a fresh, private page
     if request.META.get("QUERY_STRING"):
@@ -181,6 +183,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = cache_key(request)
         cache = page_cache()
+        generation = None
         if key is not None:
             # Each entry remembers the generation it was stored in; this process keeps its own
             # copy too, so a hit costs one small read of the shared cache.
@@ -198,7 +201,9 @@ class PageCacheMiddleware:
         if not getattr(response, "cacheable_page", False):
             return response
         if key is not None and _shareable(response):
-            entry = _entry_for(response, _current_generation(cache))
+            # The generation read before rendering: a page rendered while an editor's change
+            # committed is stored under the old generation, so it is never served as current.
+            entry = _entry_for(response, generation or _current_generation(cache))
             # No generation: a cache that keeps nothing (dummycache://); serve, do not keep.
             if request.method == "GET" and entry["generation"] is not None:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
@@ -246,7 +251,8 @@ def any_view_restrictions():
     exist = cache.get(RESTRICTIONS_KEY)
     if exist is None:
         exist = PageViewRestriction.objects.exists()
-        cache.set(RESTRICTIONS_KEY, exist, timeout=None)
+        # Bounded, like the pages themselves: a read racing a new restriction cannot stick.
+        cache.set(RESTRICTIONS_KEY, exist, timeout=settings.PAGE_CACHE_SECONDS or None)
     return exist
 
 
@@ -288,7 +294,12 @@ class CachedSiteSettingMixin:
             instance = entry["instance"]
         else:
             instance = cls.for_site(site)
-            cache.set(key, {"generation": generation, "instance": instance}, timeout=None)
+            # Bounded too: a read racing an editor's save cannot keep old values for long.
+            cache.set(
+                key,
+                {"generation": generation, "instance": instance},
+                timeout=settings.PAGE_CACHE_SECONDS or None,
+            )
         instance._request = request
         setattr(request, attr_name, instance)
         return instance
@@ -296,6 +307,8 @@ class CachedSiteSettingMixin:
 
 def setting_changed(sender, instance, **kwargs):
     """A site setting was saved or deleted: its cached copy and every cached page are stale."""
+    if kwargs.get("created"):
+        return  # made with its defaults on first read (for_site): nothing shown has changed
     if issubclass(sender, CachedSiteSettingMixin):
         key = sender.settings_cache_key(instance.site_id)
         page_cache().delete(key)
@@ -308,12 +321,17 @@ def connect_signals():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.settings.models import AbstractSetting
+    from wagtail.images import get_image_model
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(invalidate, dispatch_uid="page-cache-published")
     page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    # The preview image is cached with the settings and named in every page.
+    image_model = get_image_model()
+    post_save.connect(invalidate, sender=image_model, dispatch_uid="page-cache-image")
+    post_delete.connect(invalidate, sender=image_model, dispatch_uid="page-cache-del-image")
     post_save.connect(invalidate, sender=Site, dispatch_uid="page-cache-Site")
     post_delete.connect(invalidate, sender=Site, dispatch_uid="page-cache-del-Site")
     post_save.connect(

@@ -93,6 +93,24 @@ def test_editor_chooses_the_preview_image_in_the_settings(
     assert meta(soup, "og:image:alt") == "Plac NZS latem"
 
 
+def test_deleting_the_preview_image_in_the_media_library_leaves_the_pages_working(
+    client, association_content, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    association = AssociationSettings.for_site(association_content.get_site())
+    image = Image.objects.create(title="Plac", file=get_test_image_file(size=(1600, 1000)))
+    association.share_image = image
+    association.save()
+    assert "/media/images/" in meta(soup_of(client.get("/")), "og:image")
+
+    image.delete()  # the settings row loses it by SQL (SET NULL): no setting is saved
+
+    response = client.get("/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=editor")
+    assert response.status_code == 200
+    assert "/static/images/og-default" in meta(soup_of(response), "og:image")
+    assert "/static/images/og-default" in meta(soup_of(client.get("/")), "og:image")
+
+
 # Share box
 
 

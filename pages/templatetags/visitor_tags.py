@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, to_locale
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from pages.models import AssociationSettings
@@ -51,7 +52,12 @@ def preview_image(request, association):
     """The editors' chosen image cropped to the size previews use, or the shipped default."""
     image = association.share_image if association else None
     if image is not None:
-        rendition = image.get_rendition("fill-{}x{}".format(*PREVIEW_SIZE))
+        try:
+            rendition = image.get_rendition("fill-{}x{}".format(*PREVIEW_SIZE))
+        except SourceImageIOError:
+            # The file is gone (deleted, lost volume): a page without its preview beats a 500.
+            rendition = None
+    if image is not None and rendition is not None:
         return {
             "url": request.build_absolute_uri(rendition.url),
             "width": rendition.width,
