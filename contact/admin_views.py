@@ -144,6 +144,12 @@ class MessageEditView(generic.EditView):
     def get_page_title(self):
         return _("Change handling state")
 
+    def save_instance(self):
+        message = super().save_instance()
+        if message.handling_state == ContactMessage.HandlingState.SPAM:
+            message.mark_as_spam_by_board()
+        return message
+
 
 @method_decorator(require_POST, name="dispatch")
 class ResendView(View):

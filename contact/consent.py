@@ -1,11 +1,9 @@
 """The RODO information clause shown next to the consent checkbox."""
 
-import hashlib
-
 from django.utils.translation import gettext
 from wagtail.models import Site
 
-from contact.models import ContactSettings
+from contact.models import ContactSettings, clause_version
 from pages.models import AssociationSettings
 
 PRIVACY_NOTICE_SLUG = "polityka-prywatnosci"
@@ -38,12 +36,6 @@ def default_clause(site=None, request=None):
         "rectify and erase your data, to restrict its processing, and to lodge a complaint "
         "with the President of the Personal Data Protection Office (PUODO)."
     ) % {"administrator": administrator(site, request) or gettext("the association")}
-
-
-def clause_version(text):
-    """The same stamp as ContactSettings.consent_clause_version, for the text actually shown."""
-    digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
-    return f"sha256:{digest[:12]}"
 
 
 def consent_clause(request):

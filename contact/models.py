@@ -11,6 +11,12 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from pages.cache import CachedSiteSettingMixin
 
 
+def clause_version(text):
+    """A stamp of a clause's exact wording: it changes whenever the text changes."""
+    digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+    return f"sha256:{digest[:12]}"
+
+
 class ContactMessage(models.Model):
     """A question a resident sent through the contact form.
 
@@ -98,10 +104,6 @@ class ContactMessage(models.Model):
         from .tasks import deliver_message
 
         if self.is_spam:
-            type(self).objects.filter(pk=self.pk, is_spam=True).exclude(
-                delivery_state=self.DeliveryState.SENT
-            ).update(delivery_state=self.DeliveryState.NOT_SENT)
-            self.refresh_from_db()
             return None
         now = timezone.now()
         with transaction.atomic():
@@ -119,6 +121,21 @@ class ContactMessage(models.Model):
             return deliver_message.enqueue(
                 message_id=self.pk, attempt=self.delivery_attempts + 1, since=now.isoformat()
             )
+
+    def mark_as_spam_by_board(self):
+        """The board says it is spam: it is flagged, and its e-mail is never sent (again)."""
+        if not self.is_spam:
+            unsent = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .exclude(delivery_state=self.DeliveryState.SENT)
+            )
+            # The worker's claim skips spam, so a delivery already queued sends nothing.
+            unsent.update(delivery_state=self.DeliveryState.NOT_SENT)
+            type(self).objects.filter(pk=self.pk).update(
+                is_spam=True, spam_reason=self.SpamReason.MARKED_BY_BOARD
+            )
+            self.refresh_from_db()
 
     @property
     def can_be_resent(self):
@@ -148,6 +165,4 @@ class ContactSettings(CachedSiteSettingMixin, BaseSiteSetting):
 
     @property
     def consent_clause_version(self):
-        """A stamp of the clause's exact wording: it changes whenever the text changes."""
-        digest = hashlib.sha256(self.consent_clause.strip().encode("utf-8")).hexdigest()
-        return f"sha256:{digest[:12]}"
+        return clause_version(self.consent_clause)

@@ -10,12 +10,14 @@ import base64
 from captcha.models import CaptchaStore
 from captcha.views import captcha_image
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -185,10 +187,15 @@ def fresh_parts(request):
 @never_cache
 def captcha_audio(request, key):
     """The question read aloud in Polish by espeak-ng; 404 where espeak-ng is not installed."""
-    store = CaptchaStore.objects.filter(hashkey=key).first()
+    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
     if store is None:
         return HttpResponse(status=410)
-    wav = speak(store.challenge)
+    # Spoken once per question: replaying the link must not start espeak-ng again and again.
+    wav = cache.get_or_set(
+        f"captcha-wav:{store.hashkey}",
+        lambda: speak(store.challenge),
+        timeout=settings.CAPTCHA_TIMEOUT * 60,
+    )
     if wav is None:
         raise Http404
     response = HttpResponse(wav, content_type="audio/wav")

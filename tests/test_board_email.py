@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from contact.models import ContactMessage
 from tests.factories import (
     BOARD_ADDRESSES,
+    make_board_member,
     make_contact_message,
     make_queued_attempts_due,
     run_mail_worker,
@@ -261,14 +262,15 @@ def test_retries_continue_for_at_least_24_hours_with_growing_pauses():
 
 def test_spam_is_never_sent(smtp_server):
     set_board_recipients()
-    message = make_contact_message(is_spam=True, spam_reason="honeypot")
+    # As the form stores a message caught by the honeypot.
+    message = make_contact_message(
+        is_spam=True, spam_reason="honeypot", delivery_state=State.NOT_SENT
+    )
     assert message.queue_delivery() is None
 
     run_mail_worker()
 
     assert smtp_server.received == []
-    message.refresh_from_db()
-    assert message.delivery_state == State.NOT_SENT
 
 
 def test_a_message_erased_before_its_turn_is_not_sent(smtp_server):
@@ -300,3 +302,19 @@ def test_an_smtp_server_that_never_answers_counts_as_a_failed_attempt(smtp_serve
     assert message.delivery_state == State.PENDING
     assert "timed out" in message.delivery_last_error
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_a_message_the_board_marks_as_spam_is_never_emailed(smtp_server, client, django_user_model):
+    set_board_recipients()
+    message = queue(text="Tanie kredyty, kliknij tutaj")
+    client.force_login(make_board_member(django_user_model))
+
+    response = client.post(f"/admin/messages/edit/{message.pk}/", {"handling_state": "spam"})
+    run_mail_worker()
+
+    assert response.status_code == 302
+    assert smtp_server.received == []
+    message.refresh_from_db()
+    assert message.is_spam
+    assert message.spam_reason == ContactMessage.SpamReason.MARKED_BY_BOARD
+    assert message.delivery_state == ContactMessage.DeliveryState.NOT_SENT
