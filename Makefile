@@ -107,7 +107,7 @@ check: install
 # The benchmark (bench/run.py): its own database under bench/results/tmp, gunicorn with DEBUG=0,
 # wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
 bench: install
-	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -24,6 +24,8 @@ case "$command" in
         ;;
     worker)
         python docker/prepare_database.py --wait-only
+        # A worker killed mid-task leaves its task "running" for ever: queue those messages again.
+        python manage.py resume_deliveries
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)
