@@ -1,21 +1,15 @@
 """A resident writes to the association with the keyboard only, in a real browser.
 
-Written against the contact form's agreed interface (notes/CONTACT-CONTRACT.md): /kontakt/,
-fields sender_name, sender_email, text, consent, captcha_0/captcha_1; the thank-you page at
-/kontakt/dziekujemy/. The e-mail to the board goes through a real SMTP server started here.
+The form at /kontakt/ (fields sender_name, sender_email, text, consent, captcha_0/captcha_1),
+the thank-you page at /kontakt/dziekujemy/, and the e-mail to the board through the real mail
+worker and the SMTP server of tests/conftest.py's smtp_server fixture.
 """
 
-import email
-import socket
-from email import policy
-
 import pytest
-from aiosmtpd.controller import Controller
-from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.helpers import WIDTHS, axe_violations, describe_violations
+from tests.factories import run_mail_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,37 +20,6 @@ RESIDENT = {
     "text": "Dzień dobry,\nczy na Placu NZS stanie nowa ławka?\nPozdrawiam, Anna",
 }
 BOARD = "zarzad@example.org"
-
-
-class Mailbox:
-    """An SMTP server's inbox: every message it accepted."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield mailbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -71,8 +34,6 @@ def contact_site(public_site, settings):
     # A keyboard-only resident in a test types faster than any human; the time trap
     # (CONTACT_MIN_FILL_SECONDS) is about bots and is tested in the contact tests.
     settings.CONTACT_MIN_FILL_SECONDS = 0
-    # Rate-limit counters live in the cache; each journey starts as a new resident.
-    cache.clear()
     return public_site
 
 
@@ -177,11 +138,11 @@ def test_resident_writes_by_keyboard_survives_a_wrong_answer_and_reaches_the_boa
     assert message.text.replace("\r\n", "\n") == RESIDENT["text"]
     assert message.consent_given and not message.is_spam
 
-    call_command("db_worker", "--backend", "mail", "--batch", "--no-startup-delay")
-    assert len(smtp_server.messages) == 1
-    envelope = smtp_server.messages[0]
-    assert envelope.rcpt_tos == [BOARD]
-    sent = email.message_from_bytes(envelope.content, policy=policy.default)
+    run_mail_worker()
+    assert len(smtp_server.received) == 1
+    delivered = smtp_server.received[0]
+    assert delivered["rcpt_tos"] == [BOARD]
+    sent = delivered["message"]
     body = sent.get_body(preferencelist=("plain",)).get_content()
     assert "czy na Placu NZS stanie nowa ławka?" in body
     assert RESIDENT["sender_email"] in (sent["Reply-To"] or "") + body
