@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 6
 # The contact form's script asks for the per-visitor parts when the form comes into view
-# (docs: notes/CONTACT-CONTRACT.md); a first view counts them with the page.
+# (README, "Contact form"); a first view counts them with the page.
 FORM_SCRIPT = "js/site"
 FORM_PARTS_URL = "/kontakt/formularz.json"
 
