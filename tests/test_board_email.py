@@ -1,18 +1,26 @@
 """The board gets each resident's message by e-mail, through a real SMTP server and the real
 mail worker, exactly once, even when the SMTP server is away for a while."""
 
-from datetime import timedelta
+import threading
+import time
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from contact.models import ContactMessage
+from contact.tasks import deliver_message
 from tests.factories import (
     BOARD_ADDRESSES,
+    fill_in_contact_form,
     make_board_member,
     make_contact_message,
     make_queued_attempts_due,
@@ -25,6 +33,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 State = ContactMessage.DeliveryState
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def queue(**overrides):
@@ -70,6 +79,29 @@ def test_the_board_gets_exactly_one_email_with_the_residents_message(smtp_server
     assert message.delivery_state == State.SENT
     assert message.delivered_at is not None
     assert message.delivery_attempts == 1
+
+
+def test_the_resident_is_thanked_before_any_email_leaves_and_the_worker_sends_it(
+    smtp_server, association_content
+):
+    """The request only stores and queues: SMTP is never talked to while the resident waits."""
+    set_board_recipients()
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/kontakt/")
+
+    response = visitor.post("/kontakt/", fill_in_contact_form(page))
+
+    assert response.status_code == 303
+    message = ContactMessage.objects.get()
+    assert smtp_server.received == [], "e-mail sent inside the request"
+    assert (message.delivery_state, message.delivery_attempts) == (State.PENDING, 0)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+    run_mail_worker()
+
+    assert the_only_email(smtp_server)["message"]["Subject"].endswith(f"[#{message.pk}]")
+    message.refresh_from_db()
+    assert message.delivery_state == State.SENT
 
 
 def test_newlines_typed_into_the_name_add_no_header(smtp_server):
@@ -154,8 +186,6 @@ def test_a_retry_after_a_crash_does_not_send_a_sent_message_again(smtp_server):
     the_only_email(smtp_server)
 
     # What a crashed worker may leave behind: the same attempt queued again, a resend, a resume.
-    from contact.tasks import deliver_message
-
     deliver_message.enqueue(message_id=message.pk, attempt=1)
     deliver_message.enqueue(message_id=message.pk)
     message.queue_delivery()
@@ -187,6 +217,54 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_once_after_resume(smtp_
     the_only_email(smtp_server)
     message.refresh_from_db()
     assert (message.delivery_state, message.delivery_attempts) == (State.SENT, 2)
+
+
+def waiting_for_a_row_lock():
+    """How many sessions of this test database wait for a row lock (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps showing its first snapshot of the activity.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: two workers racing for one message are staged with a row lock, "
+    "and SQLite lets only one writer in at a time (CI runs this on PostgreSQL)",
+)
+def test_two_workers_claiming_one_message_at_once_send_it_once(smtp_server):
+    set_board_recipients()
+    message = make_contact_message()
+    results = []
+
+    def worker():
+        try:
+            results.append(deliver_message.call(message_id=message.pk, attempt=1))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    # Both workers read the message while the board's edit holds its row, so both come to the
+    # claim at the same moment; the lock is let go only when both wait for it.
+    with transaction.atomic():
+        ContactMessage.objects.select_for_update().get(pk=message.pk)
+        for thread in workers:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while waiting_for_a_row_lock() < 2:
+            assert time.monotonic() < deadline, "the two workers never met at the claim"
+            time.sleep(0.02)
+    for thread in workers:
+        thread.join(timeout=30)
+
+    assert sorted(results) == ["not mine", "sent"]
+    the_only_email(smtp_server)
+    message.refresh_from_db()
+    assert (message.delivery_state, message.delivery_attempts) == (State.SENT, 1)
 
 
 def test_a_fresh_claim_of_a_live_worker_is_not_taken_over(smtp_server):
@@ -251,13 +329,58 @@ def test_after_a_day_of_failures_the_message_is_marked_not_delivered(smtp_server
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
-def test_retries_continue_for_at_least_24_hours_with_growing_pauses():
-    from contact.tasks import BACKOFF, pause_after
+def test_retries_go_on_with_growing_pauses_for_26_hours_and_then_stop(smtp_server):
+    """README: after 1, 2, 5, 10, 30 minutes, then hourly, for 26 hours (the default of
+    CONTACT_DELIVERY_GIVE_UP_HOURS); then "not delivered". The clock is moved to each attempt."""
+    set_board_recipients()
+    smtp_server.stop()
+    start = datetime(2026, 3, 15, 9, 0, tzinfo=WARSAW)
+    with time_machine.travel(start, tick=False) as clock:
+        message = queue()
+        run_mail_worker()
+        pauses, last_retry_at = [], start
+        message.refresh_from_db()
+        while message.delivery_state == State.PENDING:
+            assert len(pauses) < 60, "the worker never gives up"
+            due = message.delivery_next_attempt_at
+            pauses.append(due - last_retry_at)
+            clock.move_to(due)
+            last_retry_at = due
+            run_mail_worker()
+            message.refresh_from_db()
+            assert DBTaskResult.objects.filter(status="READY").count() <= 1
 
-    pauses = [pause_after(retry) for retry in range(40)]
+    assert message.delivery_state == State.FAILED
+    assert "Connection" in message.delivery_last_error
+    assert not DBTaskResult.objects.filter(status="READY").exists()
     assert pauses[:6] == [timedelta(minutes=m) for m in (1, 2, 5, 10, 30, 60)]
-    assert pauses == sorted(pauses)
-    assert BACKOFF[-1] == timedelta(hours=1)
+    assert set(pauses[6:]) == {timedelta(hours=1)}
+    # The last attempt is the first one at or after 26 hours; the one before still retried.
+    given_up_after = last_retry_at - start
+    assert timedelta(hours=26) <= given_up_after < timedelta(hours=27), given_up_after
+    assert sum(pauses[:-1], timedelta()) < timedelta(hours=26)
+    assert message.delivery_attempts == len(pauses) + 1
+
+
+def test_an_attempt_in_the_25th_hour_still_retries(smtp_server):
+    """Giving up is measured from the first attempt of the round, in hours of the setting."""
+    set_board_recipients()
+    smtp_server.stop()
+    start = datetime(2026, 3, 15, 9, 0, tzinfo=WARSAW)
+    with time_machine.travel(start, tick=False) as clock:
+        message = queue()
+        run_mail_worker()
+        clock.move_to(start + timedelta(hours=25, minutes=59))
+        make_queued_attempts_due()
+        run_mail_worker()
+        message.refresh_from_db()
+        assert (message.delivery_state, message.delivery_attempts) == (State.PENDING, 2)
+
+        clock.move_to(start + timedelta(hours=26))
+        make_queued_attempts_due()
+        run_mail_worker()
+        message.refresh_from_db()
+        assert (message.delivery_state, message.delivery_attempts) == (State.FAILED, 3)
 
 
 def test_spam_is_never_sent(smtp_server):
