@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -152,6 +153,39 @@ def test_link_shared_with_tracking_parameters_is_the_same_cached_page(client, as
 
     assert client.get("/?fbclid=IwAR0abc&utm_source=facebook")["X-Page-Cache"] == "hit"
     assert client.get("/?strona=2")["X-Page-Cache"] == "bypass"
+
+
+def test_a_real_parameter_beside_tracking_ones_gets_its_own_page(client, association_content):
+    client.get("/")
+    assert client.get("/?utm_source=facebook")["X-Page-Cache"] == "hit"
+
+    assert client.get("/?fbclid=IwAR0abc&strona=2")["X-Page-Cache"] == "bypass"
+    assert client.get("/?strona=2&utm_source=facebook")["X-Page-Cache"] == "bypass"
+
+
+def test_a_cacheable_page_that_sets_a_cookie_is_never_stored(
+    client, privacy_page, monkeypatch, caplog
+):
+    """Say a template tag added later remembers something in a cookie: that page must not be
+    handed to everyone, with or without the cookie."""
+    serve = ContentPage.serve
+
+    def serve_with_a_cookie(page, request, *args, **kwargs):
+        response = serve(page, request, *args, **kwargs)
+        response.set_cookie("ostatnia_wizyta", "2026-03-15")
+        return response
+
+    monkeypatch.setattr(ContentPage, "serve", serve_with_a_cookie)
+
+    first = client.get("/strona-testowa/")
+    second = Client().get("/strona-testowa/")
+
+    for response in (first, second):
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "bypass"
+        assert "private" in response["Cache-Control"]
+        assert response.cookies["ostatnia_wizyta"].value == "2026-03-15"
+    assert "Cacheable page /strona-testowa/ set a cookie; not cached." in caplog.text
 
 
 def test_page_travels_gzipped_to_browsers_that_accept_it(client, association_content):
