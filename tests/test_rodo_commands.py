@@ -5,6 +5,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from captcha.models import CaptchaStore
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -64,6 +65,22 @@ def test_retention_counts_calendar_months():
     assert months_before(datetime(2026, 1, 15, tzinfo=warsaw), 24) == datetime(
         2024, 1, 15, tzinfo=warsaw
     )
+
+
+def test_on_15_march_2026_messages_from_before_15_march_2024_go_and_later_ones_stay():
+    """24 calendar months to the day, as the privacy notice promises: not 24 × 30 days."""
+    warsaw = ZoneInfo("Europe/Warsaw")
+    with time_machine.travel(datetime(2026, 3, 15, 3, 15, tzinfo=warsaw), tick=False):
+        for day, hour in [(14, 23), (15, 2), (15, 4), (16, 0), (24, 12)]:
+            make_contact_message(
+                sender_name=f"{day:02}.03.2024 {hour:02}:00",
+                received_at=datetime(2024, 3, day, hour, tzinfo=warsaw),
+            )
+
+        output = run("delete_old_messages")
+
+    assert "Deleted 2 message(s) received before 2024-03-15 03:15 (24 months)." in output
+    assert names() == ["15.03.2024 04:00", "16.03.2024 00:00", "24.03.2024 12:00"]
 
 
 def test_expired_captchas_and_old_queue_rows_are_cleaned_too():
