@@ -282,6 +282,26 @@ def test_a_fresh_claim_of_a_live_worker_is_not_taken_over(smtp_server):
     assert attempt.run_after > timezone.now() + timedelta(minutes=14)
 
 
+def test_an_attempt_due_while_a_live_worker_sends_leaves_the_message_to_it(smtp_server):
+    """A duplicate attempt (a retry racing a resend) finds the message claimed minutes ago: a
+    worker is talking to SMTP right now. Only a claim older than any SMTP conversation is
+    taken over."""
+    set_board_recipients()
+    message = make_contact_message()
+    claimed_at = timezone.now() - timedelta(minutes=5)
+    ContactMessage.objects.filter(pk=message.pk).update(
+        delivery_state=State.SENDING, delivery_attempts=1, delivery_claimed_at=claimed_at
+    )
+    deliver_message.enqueue(message_id=message.pk, attempt=2)
+
+    run_mail_worker()
+
+    assert smtp_server.received == []
+    assert DBTaskResult.objects.get().return_value == "not mine"
+    message.refresh_from_db()
+    assert (message.delivery_state, message.delivery_claimed_at) == (State.SENDING, claimed_at)
+
+
 def test_without_board_addresses_the_message_waits_with_a_clear_error(smtp_server, caplog):
     set_board_recipients([])
     message = queue(sender_name="Tajemnicza Osoba", sender_email="tajne@example.org")
