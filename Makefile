@@ -6,11 +6,12 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup serve test lint format messages check clean bench
+.PHONY: help install run setup serve test mutants lint format messages check clean bench
 
 help:
 	@echo "make run    – install, migrate, load the association's content, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   – install and run every test"
+	@echo "make mutants – make each slip in mutants/slips.toml and check the tests catch it"
 	@echo "make lint   – ruff check + format check;  make format – apply ruff format"
 	@echo "make messages – refresh and compile the translations"
 	@echo "make bench  – load-test the production server against Django's floor (README: Wydajność)"
@@ -53,6 +54,13 @@ run: setup serve
 test: install browser-test-tools
 	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# Breaks the code on purpose, one realistic slip at a time (mutants/slips.toml), in a copy of the
+# tree, and fails unless the tests catch every slip. With DATABASE_URL=postgres://… the slips
+# only PostgreSQL can show are tried too. MUTANTS_ARGS="--only cache-" for some of them.
+mutants: install
+	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
+	@$(BIN)/python mutants/run.py $(MUTANTS_ARGS)
 
 # --- Browser tests (tests/browser/): Debian's Chromium, axe-core and the Nu HTML Checker. ---
 CHROMIUM ?= /usr/bin/chromium

@@ -24,3 +24,7 @@ if "CACHE_URL" not in os.environ:
 
 # --- production branch: the test client speaks plain http whatever .env says ---
 SECURE_SSL_REDIRECT = False
+
+# A test database kept between runs (mutants/run.py copies a migrated one for each slip).
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
