@@ -235,6 +235,9 @@ class Runner:
             self.stop()
             output, _ = self.process.communicate()
             return None, output
+        except BaseException:  # Ctrl+C or SIGTERM: the tests stop with us
+            self.stop()
+            raise
         finally:
             self.process = None
 
@@ -403,7 +406,6 @@ def main(argv=None):
 
     # CI stops a job with SIGTERM: clean up as for Ctrl+C.
     signal.signal(signal.SIGTERM, stop_as_for_ctrl_c)
-    runner = None
     started = time.monotonic()
     try:
         tree = folder / "tree"
@@ -432,8 +434,6 @@ def main(argv=None):
             if options.verbose or slip.result in (MISSED, BROKEN):
                 print(slip.output)
     except KeyboardInterrupt:
-        if runner is not None:
-            runner.stop()
         print_table(slips)
         print("Interrupted; the working tree was never changed.")
         return 130
