@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from contact.views import question_picture
 from pages import views as pages_views
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Contact form (issue 3): before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
+    # The question's picture is drawn by the contact app (any machine, no libraqm); the
+    # library's other routes stay.
+    re_path(r"^captcha/image/(?P<key>\w+)/$", question_picture, name="captcha-image"),
     path("captcha/", include("captcha.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
