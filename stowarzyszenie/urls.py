@@ -23,10 +23,15 @@ urlpatterns = [
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Uploads kept on this server's disk (no S3 bucket): served here, with DEBUG off too, so
+    # editors' images show under `make run` and behind a proxy that passes /media/ on.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 if settings.BENCH_FLOOR:
     # The benchmark's yardstick (bench/run.py): the cheapest response Django can give through
