@@ -15,8 +15,11 @@ from stowarzyszenie.logs import logging_config  # noqa: E402
 wsgi_app = "stowarzyszenie.wsgi:application"
 
 # This machine only by default: a reverse proxy on the same host talks to it. The container
-# image sets GUNICORN_BIND=0.0.0.0:8000, where Docker's port publishing decides who reaches it.
-bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+# image sets GUNICORN_HOST=0.0.0.0, where Docker's port publishing decides who reaches it.
+# GUNICORN_BIND (e.g. "unix:/run/plac.sock") replaces both.
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('GUNICORN_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
 
 # gunicorn's control socket (`gunicornc`) is not used: with it on, gunicorn writes to
 # $HOME/.gunicorn, which the image's unprivileged user cannot, and logs an error at every start.
