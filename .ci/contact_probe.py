@@ -155,9 +155,9 @@ def main():
             status, location = response.status, response.headers.get("Location")
         except urllib.error.HTTPError as error:
             status, location = error.code, error.headers.get("Location")
-            if status != 302:
+            if status not in (302, 303):
                 sys.exit(f"POST /kontakt/ answered {status}:\n{error.read().decode()[:3000]}")
-        if status != 302 or "dziekujemy" not in (location or ""):
+        if status not in (302, 303) or "dziekujemy" not in (location or ""):
             sys.exit(f"POST /kontakt/ answered {status} (Location {location}), not the thanks page")
         sent = time.monotonic()
         step("the form thanked the resident; waiting for the board's e-mail")
