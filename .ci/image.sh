@@ -77,13 +77,14 @@ echo "    built $image in $(($(date +%s) - started)) s, $(podman image inspect -
 # Static facts about the image.
 user="$(podman image inspect --format '{{.Config.User}}' "$image")"
 [ "$user" = "10001:10001" ] || { echo "the image runs as '$user', not the unprivileged user" >&2; exit 1; }
-if podman run --rm --entrypoint /opt/venv/bin/python "$image" -c "import pip" 2>/dev/null; then
+quiet_run() { podman run --rm "$@" 2> >(grep -v 'systemd connection' >&2); }
+if quiet_run --entrypoint /opt/venv/bin/python "$image" -c "import pip" 2>/dev/null; then
     echo "pip is still in the image's virtual environment" >&2; exit 1
 fi
-if podman run --rm --entrypoint /opt/venv/bin/python "$image" -c "import setuptools" 2>/dev/null; then
+if quiet_run --entrypoint /opt/venv/bin/python "$image" -c "import setuptools" 2>/dev/null; then
     echo "setuptools is still in the image's virtual environment" >&2; exit 1
 fi
-podman run --rm --entrypoint sh "$image" -c 'command -v espeak-ng >/dev/null' \
+quiet_run --entrypoint sh "$image" -c 'command -v espeak-ng >/dev/null' \
     || { echo "espeak-ng is missing from the image" >&2; exit 1; }
 echo "    runs as $user; no pip or setuptools; espeak-ng present"
 
@@ -100,8 +101,13 @@ run_env=(
     -e "GUNICORN_HOST=127.0.0.1"
     -e "WEB_CONCURRENCY=2"
 )
-podman run -d --name "$web" --network host "${run_env[@]}" "$image" >/dev/null
-podman run -d --name "$worker" --network host "${run_env[@]}" "$image" worker >/dev/null
+# The worker first: it must wait for the web container's migrations, not fail on missing tables.
+# (podman's complaint that there is no systemd to time the health checks is left out.)
+podman run -d --name "$worker" --network host "${run_env[@]}" "$image" worker \
+    2>&1 >/dev/null | grep -v 'systemd connection' >&2 || true
+sleep 5
+podman run -d --name "$web" --network host "${run_env[@]}" "$image" \
+    2>&1 >/dev/null | grep -v 'systemd connection' >&2 || true
 
 for _ in $(seq 120); do
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
