@@ -6,8 +6,8 @@ server itself (aiosmtpd); the server under test must send to it (EMAIL_URL). Wha
 reads in the captcha picture comes from the challenge store, through MANAGE (a command that
 runs the site's manage.py, e.g. in the chroot or with `podman exec`).
 
-    python .ci/contact_probe.py --url http://127.0.0.1:9910 --smtp-port 9911 \
-        --manage "chroot /srv/fresh sh -c 'cd /srv/plac-nzs && .venv/bin/python manage.py \"\$@\"' -"
+    .venv/bin/python .ci/contact_probe.py --url http://127.0.0.1:9910 --smtp-port 9911 \
+        --manage "podman exec plac-nzs-ci-web /app/docker/entrypoint.sh manage"
 """
 
 import argparse
@@ -165,7 +165,9 @@ def main():
         deadline = sent + 180
         while not any(marker in content for _, content in mailbox.messages):
             if time.monotonic() > deadline:
-                sys.exit(f"no e-mail with the question reached the SMTP server in 180 s: {mailbox.messages}")
+                sys.exit(
+                    f"no e-mail with the question arrived in 180 s: {mailbox.messages!r:.2000}"
+                )
             time.sleep(0.5)
         recipients = next(rcpt for rcpt, content in mailbox.messages if marker in content)
         assert BOARD in recipients, recipients
