@@ -77,6 +77,9 @@ def main():
     parser.add_argument("--wait", type=int, default=900, help="seconds to wait for /")
     parser.add_argument("--pause", type=float, default=None, help="seconds a person takes")
     parser.add_argument("--report", help="write the figures as JSON here")
+    parser.add_argument(
+        "--before-post", help="a command run just before the form is sent (e.g. kill the worker)"
+    )
     options = parser.parse_args()
     base = options.url.rstrip("/")
     figures = {}
@@ -136,6 +139,9 @@ def main():
         pause = options.pause if options.pause is not None else min_fill + 1
         step(f"reading the question like a person: {pause} s")
         time.sleep(pause)
+        if options.before_post:
+            subprocess.run(shlex.split(options.before_post), check=True, timeout=60)  # noqa: S603
+            step(f"ran {options.before_post}")
 
         marker = f"fresh-machine probe {uuid.uuid4()}"
         fields.update(

@@ -5,6 +5,17 @@
 #   .ci/fresh-machine.sh bookworm 9910
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "$1" = "--kill-worker" ]; then
+    # Kill the mail worker running inside the chroot $2 (found by its root folder and command).
+    for proc in /proc/[0-9]*; do
+        if [ "$(readlink "$proc/root" 2>/dev/null)" = "$2" ] \
+            && tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q 'manage.py db_worker'; then
+            kill -KILL "${proc#/proc/}" && echo "    killed the mail worker (pid ${proc#/proc/})"
+        fi
+    done
+    exit 0
+fi
 suite="$1"
 port="${2:-9910}"
 smtp_port=$((port + 1))
@@ -72,10 +83,13 @@ chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
     HOME=/root LANG=C.UTF-8 PORT="$port" EMAIL_URL="smtp://127.0.0.1:$smtp_port" \
     sh -c "cd $app && exec make run" >"$log" 2>&1 &
 
+# The mail worker is killed just before the question is sent: `make run` must start it again
+# (and keep the web server serving) for the e-mail to arrive.
+kill_worker="$PWD/.ci/fresh-machine.sh --kill-worker $root"
 manage="chroot $root env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 PORT=$port $app/.venv/bin/python $app/manage.py"
 # manage.py reads .env from its folder, wherever it is started from.
 if ! .venv/bin/python .ci/contact_probe.py --url "http://127.0.0.1:$port" \
-    --smtp-port "$smtp_port" --manage "$manage" --report "$cache/fresh-$suite.json"; then
+    --smtp-port "$smtp_port" --manage "$manage" --before-post "$kill_worker" --report "$cache/fresh-$suite.json"; then
     echo "---- make run (last lines of $log)" >&2
     tail -40 "$log" >&2
     exit 1
