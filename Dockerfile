@@ -3,63 +3,91 @@
 #   docker run IMAGE            -> web (migrate, then gunicorn on port 8000)
 #   docker run IMAGE worker     -> the board's e-mails (manage.py db_worker --backend mail)
 # See README.md, "Wdrożenie (Docker Compose)".
+#
+# Build arguments and secrets (all optional):
+#   --build-arg BASE_IMAGE=…         any Debian 12/13 or Ubuntu 24.04 image (default debian:bookworm-slim);
+#                                    a python:3.x-slim image works too
+#   --build-arg PIP_INDEX_URL=…      a package index other than PyPI (no credentials here: see pip_conf)
+#   --secret id=pip_conf,src=…       a pip configuration file (index with credentials, proxies)
+#   --secret id=ca_bundle,src=…      a CA bundle for pip, e.g. behind a TLS-inspecting proxy
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG BASE_IMAGE=debian:bookworm-slim
 
 # ---- build: install the pinned packages, compile translations, collect static files ----
-FROM ${PYTHON_IMAGE} AS build
+FROM ${BASE_IMAGE} AS build
 
+ARG PIP_INDEX_URL=
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 
-# gettext (msgfmt) only for compilemessages; it stays in this stage.
+# Debian's own Python unless the base image brings one (python:3.x-slim).
 # hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
+RUN if ! python3 -c 'import ensurepip' 2>/dev/null; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends python3 python3-venv \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
 
 WORKDIR /app
-RUN python -m venv /opt/venv
+RUN python3 -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 # Only the runtime dependencies from pyproject.toml, at the versions in requirements.lock
 # (the lock also pins the test tools, which the image does not need).
+# pip and setuptools are uninstalled at the end: the final image runs the project, it
+# installs nothing.
 COPY pyproject.toml requirements.lock ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.runtime.txt \
-    && pip install -r requirements.runtime.txt -c requirements.lock
+RUN --mount=type=secret,id=pip_conf --mount=type=secret,id=ca_bundle \
+    if [ -s /run/secrets/pip_conf ]; then export PIP_CONFIG_FILE=/run/secrets/pip_conf; fi \
+    && if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
+    && if [ -n "$PIP_INDEX_URL" ]; then export PIP_INDEX_URL; else unset PIP_INDEX_URL; fi \
+    && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.runtime.txt \
+    && pip install -r requirements.runtime.txt -c requirements.lock \
+    && rm requirements.runtime.txt \
+    && pip uninstall -y pip setuptools
 
 COPY . .
-# Settings need a key to load; this one exists only during the build.
-RUN SECRET_KEY=build-only-not-secret DEBUG=0 python manage.py compilemessages --ignore=.venv --verbosity=0 \
-    && SECRET_KEY=build-only-not-secret DEBUG=0 python manage.py collectstatic --noinput --verbosity=0 \
-    && python -m compileall -q -j0 /app \
-    && rm -f requirements.runtime.txt
+# Settings need a key to load; this one exists only during the build. Translations are
+# compiled in Python (polib), so no gettext either.
+RUN SECRET_KEY=build-only-not-secret python manage.py compile_translations --verbosity=0 \
+    && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput --verbosity=0 \
+    && python -m compileall -q -j0 /app
 
-# ---- final: Python, the virtual environment and the project; no compilers, no gettext ----
-FROM ${PYTHON_IMAGE}
+# ---- final: Python, the virtual environment and the project; no compilers, no pip ----
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=stowarzyszenie.settings \
     PORT=8000 \
-    MEDIA_ROOT=/app/media
+    GUNICORN_HOST=0.0.0.0 \
+    MEDIA_ROOT=/app/media \
+    HOME=/app
 
-# A fixed, unprivileged user; the media volume is the only place it writes to.
-RUN groupadd --system --gid 10001 plac \
+# Python (as in the build stage) and espeak-ng, which reads the contact form's question aloud.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && if ! command -v python3 >/dev/null; then \
+        apt-get install -y --no-install-recommends python3; fi \
+    && apt-get install -y --no-install-recommends espeak-ng \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 plac \
     && useradd --system --uid 10001 --gid plac --home-dir /app --shell /usr/sbin/nologin plac
 
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
+# The media volume and data/ are the only places the unprivileged user writes to.
 RUN mkdir -p /app/media /app/data && chown plac:plac /app/media /app/data
 
 USER 10001:10001
 EXPOSE 8000
 VOLUME ["/app/media"]
 
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+# Web: /healthz. Worker: the database answers and no e-mail is overdue (docker/worker_health.py).
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
     CMD ["/app/docker/entrypoint.sh", "healthcheck"]
 
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

@@ -2,14 +2,18 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Exported: the settings derive the site's address (SITE_URL) from it when it is not set.
 PORT ?= 8000
+export PORT
+PROCFILE ?= Procfile.local
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup serve test mutants lint format messages check clean bench
+.PHONY: help install run dev setup serve test mutants lint format messages translations check clean bench
 
 help:
-	@echo "make run    – install, migrate, load the association's content, serve http://127.0.0.1:$(PORT)"
+	@echo "make run    – install, migrate, load the association's content, serve http://127.0.0.1:$(PORT) as production does"
+	@echo "make dev    – the same with DEBUG=1 and Django's reloading development server"
 	@echo "make test   – install and run every test"
 	@echo "make mutants – make each slip in mutants/slips.toml and check the tests catch it"
 	@echo "make lint   – ruff check + format check;  make format – apply ruff format"
@@ -28,13 +32,15 @@ install: $(BIN)/.installed
 
 # A local .env with a fresh secret key, written once and never committed.
 .env:
-	@echo "==> Writing .env with a new SECRET_KEY (local development settings)"
-	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "==> Writing .env with a new SECRET_KEY"
+	@printf 'SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 
-setup: install .env
+# Compiled in Python (polib): a fresh server has no gettext.
+translations: install
+	@$(MANAGE) compile_translations --verbosity=0
+
+setup: install .env translations
 	@mkdir -p data
-	@echo "==> Compiling translations"
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0
 	@echo "==> Applying database migrations"
 	@$(MANAGE) migrate --noinput --verbosity=0
 	@echo "==> Loading the association's content (keeps editors' changes)"
@@ -44,22 +50,31 @@ setup: install .env
 	@$(MANAGE) ensure_admin
 
 # The web server and the mail worker (which e-mails residents' messages to the board) run
-# together under honcho (Procfile.local); Ctrl+C stops both, and if one dies the other stops too.
+# together under honcho; Ctrl+C stops both. The worker restarts itself if it stops.
+# `make run`: DEBUG off, gunicorn, static files from WhiteNoise, Polish 404/500 pages, as in
+# production (Procfile.local). `make dev`: DEBUG on, Django's reloading server (Procfile.dev).
+# Set here rather than in .env, which an older checkout may have written with DEBUG=1.
+run: export DEBUG = 0
+run: PROCFILE = Procfile.local
+dev: export DEBUG = 1
+dev: PROCFILE = Procfile.dev
+
 serve:
-	@echo "==> Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl+C stops)"
-	@$(BIN)/honcho --no-colour -f Procfile.local start --port $(PORT)
+	@echo "==> Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; DEBUG=$(DEBUG); Ctrl+C stops)"
+	@$(BIN)/honcho --no-colour -f $(PROCFILE) start --port $(PORT)
 
 run: setup serve
+dev: setup serve
 
 test: install browser-test-tools
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
+	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 # Breaks the code on purpose, one realistic slip at a time (mutants/slips.toml), in a copy of the
 # tree, and fails unless the tests catch every slip. With DATABASE_URL=postgres://… the slips
 # only PostgreSQL can show are tried too. MUTANTS_ARGS="--only cache-" for some of them.
 mutants: install
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0 --settings=tests.settings
+	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/python mutants/run.py $(MUTANTS_ARGS)
 
 # --- Browser tests (tests/browser/): Debian's Chromium, axe-core and the Nu HTML Checker. ---
@@ -106,7 +121,7 @@ format: install
 
 messages: install
 	@$(MANAGE) makemessages -l pl -l en --ignore=.venv --ignore=node_modules --no-obsolete
-	@$(MANAGE) compilemessages --ignore=.venv
+	@$(MANAGE) compile_translations
 
 check: install
 	@$(MANAGE) check
@@ -116,7 +131,7 @@ check: install
 # wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
 bench: install
 	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity=0
+	@$(MANAGE) compile_translations --verbosity=0
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

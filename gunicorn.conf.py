@@ -14,9 +14,16 @@ from stowarzyszenie.logs import logging_config  # noqa: E402
 
 wsgi_app = "stowarzyszenie.wsgi:application"
 
-# Listen on all interfaces inside the container; the port is published by Docker
-# (or a reverse proxy on the host talks to it).
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# This machine only by default: a reverse proxy on the same host talks to it. The container
+# image sets GUNICORN_HOST=0.0.0.0, where Docker's port publishing decides who reaches it.
+# GUNICORN_BIND (e.g. "unix:/run/plac.sock") replaces both.
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('GUNICORN_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
+
+# gunicorn's control socket (`gunicornc`) is not used: with it on, gunicorn writes to
+# $HOME/.gunicorn, which the image's unprivileged user cannot, and logs an error at every start.
+control_socket_disable = True
 
 
 def _cpus():

@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contact.captcha_picture import MINUS, picture_size
+
 HIGHEST_RESULT = 30
-# The true minus sign: as wide as "+", where a hyphen all but vanishes in the picture.
-MINUS = "\u2212"
+WIDEST_QUESTION = f"{HIGHEST_RESULT} {MINUS} {HIGHEST_RESULT} ="
 CHALLENGE_KEY = re.compile(r"[0-9a-f]{40}")
 
 
@@ -76,9 +77,12 @@ def new_challenge():
     # resident's message waits to be stored.
     CaptchaStore.remove_expired()
     key = CaptchaStore.generate_key()
+    width, height = picture_size(WIDEST_QUESTION)
     return {
         "key": key,
         "image_url": reverse("captcha-image", kwargs={"key": key}),
+        "width": width,
+        "height": height,
         "audio_url": reverse("contact:captcha_audio", kwargs={"key": key})
         if espeak_path()
         else None,

@@ -8,7 +8,6 @@ stored or delivered – without copying the rest.
 import base64
 
 from captcha.models import CaptchaStore
-from captcha.views import captcha_image
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -26,7 +25,8 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from contact.captcha import discard_challenge, new_challenge, speak
+from contact.captcha import WIDEST_QUESTION, discard_challenge, new_challenge, speak
+from contact.captcha_picture import draw_question, picture_size
 from contact.consent import consent_clause, privacy_notice_url
 from contact.forms import ContactForm
 from contact.models import ContactMessage
@@ -171,11 +171,21 @@ class ThanksView(TemplateView):
 
 
 @never_cache
+def question_picture(request, key, scale=1):
+    """The picture for one challenge; 410 Gone once it is used or expired (crawlers drop it)."""
+    store = CaptchaStore.objects.filter(hashkey=key).first()
+    if store is None:
+        return HttpResponse(status=410)
+    picture = draw_question(store.challenge, size=picture_size(WIDEST_QUESTION), seed=key)
+    return HttpResponse(picture, content_type="image/png")
+
+
+@never_cache
 def fresh_parts(request):
     """The per-visitor parts of the form, for the mission page that may come from a shared cache."""
     captcha = new_challenge()
     # The picture travels inside the answer: one request less for a visitor's first view.
-    picture = captcha_image(request, key=captcha["key"])
+    picture = question_picture(request, key=captcha["key"])
     if picture.status_code == 200:
         encoded = base64.b64encode(picture.content).decode("ascii")
         captcha["image_url"] = f"data:{picture['Content-Type']};base64,{encoded}"

@@ -5,7 +5,8 @@
 #                content if the site is empty, then serve with gunicorn (default)
 #   worker       wait for the database, then send the board's e-mails:
 #                `manage.py db_worker --backend mail` (extra arguments are passed on)
-#   healthcheck  ask the web server's /healthz (Docker's HEALTHCHECK)
+#   healthcheck  Docker's HEALTHCHECK: the web server's /healthz, or in the worker's
+#                container docker/worker_health.py (database up, no e-mail overdue)
 #   manage ...   any manage.py command, e.g. `manage createsuperuser`
 #   anything else is run as given
 set -eu
@@ -29,6 +30,10 @@ case "$command" in
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)
+        # One HEALTHCHECK for both roles: the worker container checks its queue, not the web.
+        if tr '\0' ' ' < /proc/1/cmdline 2>/dev/null | grep -q db_worker; then
+            exec python docker/worker_health.py
+        fi
         exec python -c 'import os, sys, urllib.request
 port = os.environ.get("PORT", "8000")
 try:

@@ -1,4 +1,7 @@
-"""Wait for the database, then (unless --wait-only) migrate and load the first content.
+"""Wait for the database, then migrate and load the first content.
+
+With --wait-only (the mail worker's start): wait for the database and for its migrations,
+which the web container applies, so a worker started first does not fail on missing tables.
 
 Run by docker/entrypoint.sh before gunicorn. Several web containers may start at the
 same moment: on PostgreSQL an advisory lock lets one migrate while the others wait,
@@ -35,6 +38,20 @@ def wait_for_database(connection, seconds):
             time.sleep(1)
 
 
+def wait_for_migrations(connection, seconds):
+    from django.db.migrations.executor import MigrationExecutor
+
+    deadline = time.monotonic() + seconds
+    while True:
+        executor = MigrationExecutor(connection)
+        if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return
+        if time.monotonic() > deadline:
+            sys.exit(f"The database's migrations were not applied within {seconds} s.")
+        logger.info("waiting for the migrations (the web container applies them)")
+        time.sleep(2)
+
+
 def run_command(name, **options):
     # Commands print plain text; the container logs one JSON line per event.
     output = io.StringIO()
@@ -51,7 +68,11 @@ def main():
     from django.db import connection
 
     wait_for_database(connection, int(os.environ.get("DATABASE_WAIT_SECONDS", "60")))
-    if "--wait-only" in sys.argv or os.environ.get("RUN_MIGRATIONS", "1") == "0":
+    if "--wait-only" in sys.argv:
+        # The worker: the web container (or a release step) migrates; wait until it has.
+        wait_for_migrations(connection, int(os.environ.get("MIGRATIONS_WAIT_SECONDS", "300")))
+        return
+    if os.environ.get("RUN_MIGRATIONS", "1") == "0":
         return
     locked = connection.vendor == "postgresql"
     if locked:

@@ -32,7 +32,30 @@ if not SECRET_KEY:
     # Development only: a key that changes on every start is safer than a literal one.
     SECRET_KEY = "insecure-dev-" + __import__("secrets").token_urlsafe(40)
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# The site's public address, e.g. https://plac-nzs.pl. Host names, trusted origins, the admin's
+# links, the Wagtail Site and the HTTPS switches follow from it; each keeps its own variable as
+# an override. Default: this machine on PORT (what `make run` serves).
+# Configurations from before SITE_URL existed name the address in one of the older variables.
+_older_address = (
+    env.str("WAGTAILADMIN_BASE_URL", default="")
+    or next(iter(env.list("CSRF_TRUSTED_ORIGINS", default=[])), "")
+    or next((f"https://{host}" for host in env.list("ALLOWED_HOSTS", default=[])[:1]), "")
+)
+SITE_URL = env.str(
+    "SITE_URL", default=_older_address or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured(f"SITE_URL must look like https://example.org, not {SITE_URL!r}.")
+SITE_URL = f"{_site.scheme}://{_site.netloc}"
+SITE_IS_HTTPS = _site.scheme == "https"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SITE_IS_LOCAL = _site.hostname in _LOOPBACK
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=["127.0.0.1", "localhost", "[::1]"] if SITE_IS_LOCAL else [_site.hostname],
+)
 
 # Application definition
 
@@ -181,7 +204,7 @@ TASKS = {
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Stowarzyszenie Plac NZS")
 # Absolute links in e-mails to the board (e.g. to a message in the admin).
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server makes no calls to other hosts
@@ -214,15 +237,21 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 # (only if the proxy always sets or overwrites it, or clients could fake HTTPS).
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Redirect, HSTS and secure cookies only where the public address is https (SITE_URL).
+_HTTPS = SITE_IS_HTTPS and not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
 # Load balancers and Docker call /healthz over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+if SITE_IS_LOCAL and not SITE_IS_HTTPS:
+    # `make run` on one's own machine over plain http: the HTTPS warnings of `check --deploy`
+    # describe a public server, which this is not (a public SITE_URL keeps them).
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
 # (shared with the contact form's rate limiter; see stowarzyszenie/client_ip.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -296,7 +325,7 @@ AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 AXES_VERBOSE = False  # its lines name the address and username (personal data)
 if DEBUG:
     # One process on a laptop: the in-memory cache is fine for the throttle there.
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W001"]
 
 # The admin shows no Gravatar images: no visitor data goes to other hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from contact.views import question_picture
 from pages import views as pages_views
 
 urlpatterns = [
@@ -13,16 +14,24 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Contact form (issue 3): before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
+    # The question's picture is drawn by the contact app (any machine, no libraqm); the
+    # library's other routes stay.
+    re_path(r"^captcha/image/(?P<key>\w+)/$", question_picture, name="captcha-image"),
     path("captcha/", include("captcha.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Uploads kept on this server's disk (no S3 bucket): served here, with DEBUG off too, so
+    # editors' images show under `make run` and behind a proxy that passes /media/ on.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 if settings.BENCH_FLOOR:
     # The benchmark's yardstick (bench/run.py): the cheapest response Django can give through

@@ -72,7 +72,7 @@ def test_fresh_parts_give_a_token_and_a_new_question_and_are_never_cached(visito
     assert "no-store" in response["Cache-Control"]
     parts = json.loads(response.content)
     assert set(parts) == {"csrf_token", "form_token", "captcha"}
-    assert set(parts["captcha"]) == {"key", "image_url", "audio_url", "alt"}
+    assert set(parts["captcha"]) == {"key", "image_url", "width", "height", "audio_url", "alt"}
     assert CaptchaStore.objects.filter(hashkey=parts["captcha"]["key"]).count() == 1
     # The picture comes inside the answer (one request less), as a PNG.
     prefix = "data:image/png;base64,"

@@ -1,6 +1,6 @@
 """The container's commands, run outside Docker on PostgreSQL: what `docker compose up` does.
 
-Runs the Dockerfile's build-time commands (compilemessages, collectstatic) and then
+Runs the Dockerfile's build-time commands (compile_translations, collectstatic) and then
 `docker/entrypoint.sh web` (wait for the database, migrate, gunicorn with
 gunicorn.conf.py) against a fresh PostgreSQL database, and talks to it over HTTP.
 """
@@ -126,7 +126,7 @@ def wait_until_healthy(base, server, log_path):
 def test_web_container_migrates_an_empty_postgresql_and_serves_the_site(production_env, tmp_path):
     env = production_env
     # The Dockerfile's build steps.
-    run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"], env)
+    run([sys.executable, "manage.py", "compile_translations", "-v", "0"], env)
     run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
 
     log_path = tmp_path / "web.log"

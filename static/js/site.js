@@ -71,6 +71,8 @@
             image.setAttribute("data-captcha-image", "");
             picture.appendChild(image);
         }
+        image.width = captcha.width;
+        image.height = captcha.height;
         image.src = captcha.image_url;
         image.alt = captcha.alt;
         form.querySelector("[data-captcha-key]").value = captcha.key;

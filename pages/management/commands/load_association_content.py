@@ -95,21 +95,25 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Privacy notice linked in the settings."))
 
     def ensure_site(self, page):
+        # The public address the deployer configured (SITE_URL): canonical links, share links
+        # and the sitemap are built from the Site's host and port, so they follow it on every run.
+        public = urlsplit(django_settings.SITE_URL)
+        address = {
+            "hostname": public.hostname,
+            "port": public.port or (443 if public.scheme == "https" else 80),
+        }
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            # The public address the deployer configured: canonical links, share links and
-            # the sitemap are built from the Site's host and port.
-            public = urlsplit(django_settings.WAGTAILADMIN_BASE_URL)
-            port = public.port or (443 if public.scheme == "https" else 80)
-            site = Site.objects.create(
-                hostname=public.hostname or "localhost",
-                port=port,
-                root_page=page,
-                is_default_site=True,
-            )
-        elif site.root_page_id != page.pk:
+            site = Site.objects.create(root_page=page, is_default_site=True, **address)
+        changed = {
+            field: value for field, value in address.items() if getattr(site, field) != value
+        }
+        if changed or site.root_page_id != page.pk:
+            for field, value in changed.items():
+                setattr(site, field, value)
             site.root_page = page
             site.save()
+            self.stdout.write(f"Site address: {site.root_url}")
         return site
 
     def fill_settings(self, site, data):
