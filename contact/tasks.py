@@ -9,11 +9,13 @@ Exactly once, as far as SMTP allows:
   a message already marked "sent" is never sent again.
 - The remaining window: if the worker dies after the SMTP server accepted the e-mail but
   before "sent" is written (milliseconds), the message stays "sending". Losing a resident's
-  question is worse than a duplicate, so after STALE_CLAIM another attempt takes it over and
+  question is worse than a duplicate, so after stale_claim() another attempt takes it over and
   sends it again (at least once). The copy has the same Message-ID and subject number.
 - A task row left "RUNNING" by a crashed worker is never run again by django-tasks-db; the
   `resume_deliveries` command (run before the worker starts) queues an attempt for every
-  message that has none.
+  message that has none, and marks such rows failed.
+- A permanent failure (an SMTP 5xx answer, an address that cannot be written) ends the round
+  at once: the message shows "not delivered" to the board instead of retrying for a day.
 """
 
 import logging
@@ -34,9 +36,14 @@ logger = logging.getLogger(__name__)
 
 # Pauses after the 1st, 2nd, … failed attempt; the last one repeats until giving up.
 BACKOFF = [timedelta(minutes=m) for m in (1, 2, 5, 10, 30, 60)]
-# Far longer than any SMTP conversation with EMAIL_TIMEOUT: a claim this old belongs to a
-# worker that died.
-STALE_CLAIM = timedelta(minutes=15)
+
+
+def stale_claim():
+    """Longer than any SMTP conversation (connect, a few commands and DATA, each bounded by
+    EMAIL_TIMEOUT): a claim this old belongs to a worker that died. 2 minutes by default.
+    """
+    return timedelta(seconds=max(settings.EMAIL_TIMEOUT, 10) * 3 + 30)
+
 
 State = ContactMessage.DeliveryState
 
@@ -70,7 +77,7 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
         ContactMessage.objects.filter(pk=message_id, is_spam=False, delivery_attempts=attempt - 1)
         .filter(
             Q(delivery_state=State.PENDING)
-            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - STALE_CLAIM)
+            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
         )
         .update(
             delivery_state=State.SENDING,
@@ -86,7 +93,11 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
     try:
         # The worker has no request: speak the site's language.
         with translation.override(settings.LANGUAGE_CODE):
-            recipients = mail.board_recipients()
+            recipients, fallback = mail.delivery_recipients()
+            if fallback and recipients:
+                logger.warning(
+                    "No board addresses set: message %s goes to the administrators.", message_id
+                )
             if not recipients:
                 raise mail.NoBoardRecipients(
                     _("No board e-mail addresses in the site settings (Settings → Association).")
@@ -120,7 +131,7 @@ def _after_failure(message, attempt, retry, since, exc):
         pk=message.pk, delivery_state=State.SENDING, delivery_attempts=attempt
     )
     with transaction.atomic():
-        if now >= give_up_at:
+        if now >= give_up_at or mail.is_permanent(exc):
             mine.update(
                 delivery_state=State.FAILED,
                 delivery_last_error=describe(exc),

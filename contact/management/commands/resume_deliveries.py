@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from contact.models import ContactMessage
-from contact.tasks import STALE_CLAIM, deliver_message
+from contact.tasks import deliver_message, stale_claim
 
 State = ContactMessage.DeliveryState
 
@@ -20,6 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
+        # Rows a killed worker left "RUNNING": no live worker takes this long over one e-mail.
+        abandoned = DBTaskResult.objects.filter(
+            status="RUNNING",
+            task_path=deliver_message.module_path,
+            started_at__lt=now - stale_claim(),
+        ).update(status="FAILED", finished_at=now)
+        if abandoned:
+            self.stdout.write(f"Marked {abandoned} abandoned delivery task(s) as failed.")
         queued = 0
         waiting = ContactMessage.objects.filter(
             is_spam=False, delivery_state__in=[State.PENDING, State.SENDING]
@@ -35,7 +43,7 @@ class Command(BaseCommand):
             run_after = now
             if message.delivery_state == State.SENDING and message.delivery_claimed_at:
                 # Perhaps still being sent by a live worker: take over only once stale.
-                run_after = max(now, message.delivery_claimed_at + STALE_CLAIM)
+                run_after = max(now, message.delivery_claimed_at + stale_claim())
             deliver_message.using(run_after=run_after).enqueue(
                 message_id=message.pk,
                 attempt=message.delivery_attempts + 1,
