@@ -130,7 +130,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A file cache by default: shared by all the server's worker processes, so publishing a page
 # clears the page cache for every one of them (an in-process cache would not). Redis for
 # several machines.
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+# The cache only keeps copies: if it breaks, pages render without it (stowarzyszenie/
+# degrading_cache.py) and /healthz says "degraded". Nothing that must survive lives there.
+_CACHE = env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")
+_CACHE_OPTIONS = {"BACKEND": _CACHE.pop("BACKEND"), **_CACHE.pop("OPTIONS", {})}
+if _CACHE_OPTIONS["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that hangs must not hang every request with it.
+    _CACHE_OPTIONS.setdefault("socket_connect_timeout", 1)
+    _CACHE_OPTIONS.setdefault("socket_timeout", 1)
+CACHES = {
+    "default": {
+        **_CACHE,
+        "BACKEND": "stowarzyszenie.degrading_cache.DegradingCache",
+        "OPTIONS": _CACHE_OPTIONS,
+    }
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

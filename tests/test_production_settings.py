@@ -70,7 +70,10 @@ def test_mail_failure_is_logged_with_the_message_id_but_without_the_address():
 def test_what_one_app_server_caches_another_one_reads():
     from django.core.cache.backends.redis import RedisCache
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "stowarzyszenie.degrading_cache.DegradingCache"
+    assert settings.CACHES["default"]["OPTIONS"]["BACKEND"] == (
+        "django.core.cache.backends.redis.RedisCache"
+    )
     other_server = RedisCache(settings.CACHES["default"]["LOCATION"], {})
     cache.set("lockout-probe", "seen", timeout=30)
     assert other_server.get("lockout-probe") == "seen"
