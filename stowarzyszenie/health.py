@@ -51,10 +51,7 @@ def health_report():
         "database": "ok" if database_ok else "unavailable",
         "cache": "ok" if cache_ok else "degraded",
     }
-    if not database_ok:
-        status = "unavailable"
-    else:
-        status = "ok" if cache_ok else "degraded"
+    status = ("ok" if cache_ok else "degraded") if database_ok else "unavailable"
     return database_ok, {"status": status, **parts}
 
 
