@@ -166,3 +166,25 @@ class ContactSettings(CachedSiteSettingMixin, BaseSiteSetting):
     @property
     def consent_clause_version(self):
         return clause_version(self.consent_clause)
+
+
+class ThrottleCount(models.Model):
+    """How many times one client did one thing (sent the form, asked for a question) in one
+    window of time.
+
+    In the database, not the cache: a cache drops old keys when it fills up, so a visitor
+    could flood it with other keys and reset their own counter. The client is a keyed hash,
+    never an address (see contact/throttle.py).
+    """
+
+    key = models.CharField(max_length=64)
+    window_ends_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_ends_at"], name="one_count_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.hits}"

@@ -290,14 +290,16 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Admin login throttle: django-axes counts failures per client address in the cache,
-# so with CACHE_URL=redis://… every app server sees the same count.
+# Admin login throttle: django-axes counts failures per client address (IPv6 per /64) in the
+# database, where no flood of cache keys can evict them, and every app server sees the same.
 AUTHENTICATION_BACKENDS = [
     # AxesBackend = AxesStandaloneBackend + ModelBackend (so force_login and sessions work).
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful logins are not recorded: the database keeps only what the throttle needs.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
@@ -308,9 +310,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "security/login_locked.html"
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 AXES_VERBOSE = False  # its lines name the address and username (personal data)
-if DEBUG:
-    # One process on a laptop: the in-memory cache is fine for the throttle there.
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # The admin shows no Gravatar images: no visitor data goes to other hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -372,6 +371,10 @@ if SENTRY_DSN:
 # --- Contact form, the resident's side (issue 3) -----------------------------
 # Sending attempts per client address ("5/10m" = 5 per 10 minutes); failed captchas count too.
 CONTACT_RATE_LIMIT = env.str("CONTACT_RATE_LIMIT", default="5/10m")
+# New security questions per client address (each page view of the form makes one).
+CONTACT_CHALLENGE_RATE_LIMIT = env.str("CONTACT_CHALLENGE_RATE_LIMIT", default="60/10m")
+# Spoken questions per client address (espeak-ng runs for each).
+CONTACT_SPOKEN_RATE_LIMIT = env.str("CONTACT_SPOKEN_RATE_LIMIT", default="20/10m")
 # A form sent sooner than this after it was handed out is stored as spam (time trap).
 CONTACT_MIN_FILL_SECONDS = env.int("CONTACT_MIN_FILL_SECONDS", default=3)
 # TRUSTED_PROXY_COUNT (production block above) also decides whose address is rate limited.
@@ -387,8 +390,5 @@ CAPTCHA_LETTER_ROTATION = (-8, 8)
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_null",)
 # Never read from the environment; a system check fails if it is ever on without DEBUG.
 CAPTCHA_TEST_MODE = False
-# django-ratelimit counts in the default cache; if the cache is down, residents get through.
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_FAIL_OPEN = True
 # A rejected contact form comes back with the resident's text instead of a bare 403 page.
 CSRF_FAILURE_VIEW = "contact.views.csrf_failure"

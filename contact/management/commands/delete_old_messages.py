@@ -59,6 +59,10 @@ class Command(BaseCommand):
         expired.delete()
         self.stdout.write(f"Deleted {captchas} expired captcha challenge(s).")
 
+        from contact.throttle import delete_ended
+
+        self.stdout.write(f"Deleted {delete_ended()} ended rate-limit window(s).")
+
         # What `prune_db_task_results` does, counted here so that the summary stays in one place.
         from django_tasks_db.models import DBTaskResult
 
