@@ -83,7 +83,7 @@ class ContactFormView(View):
 
     form_class = ContactForm
     template_name = "contact/contact_page.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def get(self, request):
         return self.render_form(self.get_form())
@@ -111,7 +111,9 @@ class ContactFormView(View):
     def typed_values(self):
         """What the resident wrote, to show again (never the captcha answer)."""
         values = {name: self.request.POST.get(name, "") for name in TYPED_FIELDS}
-        values["consent"] = bool(self.request.POST.get("consent"))
+        values["consent"] = (
+            self.request.POST.get("consent") == ContactForm.base_fields["consent"].CHECKED_VALUE
+        )
         return values
 
     def form_token(self):
