@@ -155,3 +155,36 @@ def _after_failure(message, attempt, retry, since, exc):
                 since=started.isoformat(),
             )
     return "retry"
+
+
+# --- Other e-mails the site sends (e.g. the admin's password reset) ---
+
+# An e-mail that holds a one-time link is worth a few tries, not a day's.
+OTHER_EMAIL_ATTEMPTS = 5
+
+
+@task(backend="mail")
+def send_email(subject, body, to, from_email=None, html=None, attempt=1):
+    """Send one e-mail from the mail queue, not the web request: a slow or absent SMTP server
+    then delays it instead of blocking a server worker, and a failure is tried again."""
+    from django.core.mail import EmailMultiAlternatives
+
+    email = EmailMultiAlternatives(subject, body, from_email or settings.DEFAULT_FROM_EMAIL, to)
+    if html:
+        email.attach_alternative(html, "text/html")
+    try:
+        mail.send(email)
+    except Exception as exc:
+        logger.warning("Queued e-mail failed (attempt %s): %s", attempt, type(exc).__name__)
+        if attempt >= OTHER_EMAIL_ATTEMPTS or mail.is_permanent(exc):
+            return "failed"
+        send_email.using(run_after=timezone.now() + pause_after(attempt - 1)).enqueue(
+            subject=subject,
+            body=body,
+            to=to,
+            from_email=from_email,
+            html=html,
+            attempt=attempt + 1,
+        )
+        return "retry"
+    return "sent"

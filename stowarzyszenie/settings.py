@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files included (production block below).
     "stowarzyszenie.security.SitePolicyMiddleware",
+    # Before anything reads a form: a body in a character set the site cannot read gets 400.
+    "stowarzyszenie.security.RequestCharsetMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # /healthz answers before the host check and the rest of the stack.
     "stowarzyszenie.health.HealthCheckMiddleware",
@@ -310,6 +312,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "security/login_locked.html"
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 AXES_VERBOSE = False  # its lines name the address and username (personal data)
+
+# The admin's password-reset e-mail goes through the mail queue (no SMTP wait in the request),
+# and each client may ask for a few per hour.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "contact.accounts.QueuedPasswordResetForm"  # noqa: S105
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/h")
 
 # The admin shows no Gravatar images: no visitor data goes to other hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
