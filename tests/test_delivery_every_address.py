@@ -151,3 +151,23 @@ def test_a_claim_younger_than_two_minutes_is_left_to_its_worker(smtp_server, set
     assert smtp_server.received == []
     attempt = DBTaskResult.objects.get(status="READY")
     assert timedelta(0) < attempt.run_after - timezone.now() <= timedelta(minutes=3)
+
+
+def test_a_fresh_install_says_where_messages_go_and_delivers_them_there(
+    association_content, smtp_server, monkeypatch
+):
+    for name in (
+        "DJANGO_SUPERUSER_USERNAME",
+        "DJANGO_SUPERUSER_EMAIL",
+        "DJANGO_SUPERUSER_PASSWORD",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    out = StringIO()
+
+    call_command("ensure_admin", stdout=out)  # what `make run` runs
+
+    assert "residents' messages go to the administrators (admin@localhost)" in out.getvalue()
+    send_through_the_form()
+    run_mail_worker()
+    (delivered,) = smtp_server.received
+    assert delivered["rcpt_tos"] == ["admin@localhost"]

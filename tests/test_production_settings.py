@@ -25,7 +25,7 @@ PRODUCTION_VARIABLES = {
 }
 
 
-def test_deploy_check_reports_nothing_with_the_production_variables():
+def deploy_check(**changes):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -36,11 +36,29 @@ def test_deploy_check_reports_nothing_with_the_production_variables():
         SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_SETTINGS_MODULE="stowarzyszenie.settings",
     )
-    result = run_project_python(
+    env.update(changes)
+    return run_project_python(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120
     )
+
+
+def test_deploy_check_reports_nothing_with_the_production_variables():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("changes", "warning"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "0"}, "contact.W002"),
+        ({"USE_X_FORWARDED_PROTO": "0", "SECURE_SSL_REDIRECT": "0"}, "contact.W003"),
+    ],
+)
+def test_deploy_check_warns_when_the_proxy_settings_contradict(changes, warning):
+    result = deploy_check(**changes)
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr
 
 
 def test_mail_failure_is_logged_with_the_message_id_but_without_the_address():
