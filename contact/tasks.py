@@ -34,8 +34,6 @@ from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
 
-# Pauses after the 1st, 2nd, … failed attempt; the last one repeats until giving up.
-BACKOFF = [timedelta(minutes=m) for m in (1, 2, 5, 10, 30, 60)]
 
 
 def stale_claim():
@@ -49,7 +47,10 @@ State = ContactMessage.DeliveryState
 
 
 def pause_after(retry):
-    return BACKOFF[min(retry, len(BACKOFF) - 1)]
+    """The pause after the 1st, 2nd, … failed attempt (CONTACT_DELIVERY_BACKOFF_SECONDS); the
+    last one repeats until giving up."""
+    pauses = settings.CONTACT_DELIVERY_BACKOFF_SECONDS
+    return timedelta(seconds=pauses[min(retry, len(pauses) - 1)])
 
 
 def describe(exc):

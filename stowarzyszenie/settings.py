@@ -209,6 +209,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The worker keeps retrying an undelivered e-mail with growing pauses for at least this many
 # hours, then marks the message "not delivered" (the board can resend it from the admin).
 CONTACT_DELIVERY_GIVE_UP_HOURS = env.int("CONTACT_DELIVERY_GIVE_UP_HOURS", default=26)
+# Pauses in seconds after the 1st, 2nd, … failed delivery attempt; the last one repeats.
+CONTACT_DELIVERY_BACKOFF_SECONDS = [
+    int(seconds)
+    for seconds in env.list(
+        "CONTACT_DELIVERY_BACKOFF_SECONDS", default=["60", "120", "300", "600", "1800", "3600"]
+    )
+]
 # `manage.py delete_old_messages` deletes messages older than this.
 CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
 # --- end of residents' messages block ---
