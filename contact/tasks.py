@@ -35,7 +35,6 @@ from .models import ContactMessage
 logger = logging.getLogger(__name__)
 
 
-
 def stale_claim():
     """Longer than any SMTP conversation (connect, a few commands and DATA, each bounded by
     EMAIL_TIMEOUT): a claim this old belongs to a worker that died. 2 minutes by default.
@@ -57,6 +56,21 @@ def describe(exc):
     """What the board sees as the last error: the kind of failure and the server's answer."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def close_abandoned_attempts(message_id=None):
+    """Mark failed the delivery task rows a killed worker left RUNNING: django-tasks-db never
+    runs or ends them, and no live worker spends this long on one e-mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(
+        status="RUNNING",
+        task_path=deliver_message.module_path,
+        started_at__lt=timezone.now() - stale_claim(),
+    )
+    if message_id is not None:
+        rows = rows.filter(args_kwargs__kwargs__message_id=message_id)
+    return rows.update(status="FAILED", finished_at=timezone.now())
 
 
 @task(backend="mail")
@@ -89,6 +103,8 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
     )
     if not claimed:
         return "not mine"  # sent already, spam, or another attempt has it
+    if message.delivery_state == State.SENDING:
+        close_abandoned_attempts(message_id)  # the claim taken over was a dead worker's
 
     message.refresh_from_db()
     try:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from contact.models import ContactMessage
-from contact.tasks import deliver_message, stale_claim
+from contact.tasks import close_abandoned_attempts, deliver_message, stale_claim
 
 State = ContactMessage.DeliveryState
 
@@ -20,12 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
-        # Rows a killed worker left "RUNNING": no live worker takes this long over one e-mail.
-        abandoned = DBTaskResult.objects.filter(
-            status="RUNNING",
-            task_path=deliver_message.module_path,
-            started_at__lt=now - stale_claim(),
-        ).update(status="FAILED", finished_at=now)
+        abandoned = close_abandoned_attempts()
         if abandoned:
             self.stdout.write(f"Marked {abandoned} abandoned delivery task(s) as failed.")
         queued = 0
