@@ -67,7 +67,19 @@ def test_bidi_controls_are_taken_out_of_the_name_and_the_subject(
     assert header_safe("Jan \u202dX\u202c \u2067Y") == "Jan X Y"
 
 
-@pytest.mark.parametrize("url", ["/kontakt/", "/kontakt/dziekujemy/", "/kontakt/formularz.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/kontakt/",
+        "/kontakt/dziekujemy/",
+        "/kontakt/formularz.json",
+        "/robots.txt",
+        "/site.webmanifest",
+        "/sitemap.xml",
+        "/healthz",
+    ],
+)
 def test_head_is_answered_wherever_get_is(visitor, url):
     assert visitor.head(url).status_code == 200
 
