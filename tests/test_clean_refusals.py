@@ -89,6 +89,8 @@ def wsgi_post(path, body, content_type):
     import io
 
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     environ = {
         "REQUEST_METHOD": "POST",
@@ -108,7 +110,16 @@ def wsgi_post(path, body, content_type):
     def start_response(status, headers, exc_info=None):
         started["status"] = int(status.split()[0])
 
-    content = b"".join(WSGIHandler()(environ, start_response))
+    # As Django's test client does: the test's database transaction must stay open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], content.decode()
 
 
