@@ -4,6 +4,8 @@ Only users with the contact message permissions see it: the "Zarząd" group (cre
 migration) and superusers. Messages come only from residents: nobody can add one here.
 """
 
+import csv
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.template.defaultfilters import linebreaksbr, yesno
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,21 +23,15 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from .mail import board_recipients
 from .models import ContactMessage
-
-# Cells a spreadsheet program would run as a formula (CSV injection), see OWASP.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from .spreadsheets import DIALECTS, spreadsheet_safe, value_preprocessors
 
 
 def forbidden(request):
@@ -92,10 +89,28 @@ class MessageIndexView(generic.IndexView):
             )
         return super().get(request, *args, **kwargs)
 
+    custom_value_preprocess = {
+        **generic.IndexView.custom_value_preprocess,
+        **value_preprocessors(generic.IndexView.FORMAT_CSV, generic.IndexView.FORMAT_XLSX),
+    }
+
+    @property
+    def csv_separator(self):
+        """ "semicolon" for Polish Excel (?separator=semicolon), else the standard comma."""
+        wanted = self.request.GET.get("separator")
+        return wanted if wanted in DIALECTS else "comma"
+
     def stream_csv(self, queryset):
         # A BOM makes Excel read the file as UTF-8, so Polish letters survive.
         yield "\ufeff".encode()
-        yield from super().stream_csv(queryset)
+        writer = csv.DictWriter(
+            Echo(), fieldnames=self.list_export, dialect=DIALECTS[self.csv_separator]
+        )
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def write_csv_row(self, writer, row_dict):
         return writer.writerow(
@@ -105,10 +120,31 @@ class MessageIndexView(generic.IndexView):
             }
         )
 
+    def get_filename(self):
+        name = super().get_filename()
+        return f"{name}-excel" if self.is_export and self.csv_separator == "semicolon" else name
+
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)
         response["Content-Type"] = "text/csv; charset=utf-8"
         return response
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons.copy()
+        if self.show_export_buttons:
+            params = self.request.GET.copy()
+            params["export"] = self.FORMAT_CSV
+            params["separator"] = "semicolon"
+            buttons.append(
+                Button(
+                    _("Download CSV for Excel (Polish)"),
+                    url=self.request.path + "?" + params.urlencode(),
+                    icon_name="download",
+                    priority=95,
+                )
+            )
+        return buttons
 
 
 class MessageInspectView(generic.InspectView):

@@ -1,15 +1,41 @@
 """The form a resident fills in to ask the association a question."""
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contact.captcha import OneTimeCaptchaField
+from contact.mail import BIDI_CONTROLS
 from contact.models import ContactMessage
 
 TEXT_MAX_LENGTH = 5000
 
+# Letters that draw nothing: Hangul fillers and the blank Braille pattern are not "format"
+# characters, but a name made of them is as empty as one made of spaces.
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0\u2800")
 
-class SingleLineField(forms.CharField):
+
+def visible_text(value):
+    """What is left once every character that shows nothing is taken out."""
+    return "".join(
+        char
+        for char in value
+        if not char.isspace()
+        and char not in BLANK_LETTERS
+        and unicodedata.category(char) not in ("Cf", "Cc", "Zs", "Mn", "Me")
+    )
+
+
+class VisibleTextMixin:
+    """Text made only of invisible characters counts as empty: "required" is the error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if visible_text(value) else ""
+
+
+class SingleLineField(VisibleTextMixin, forms.CharField):
     """A one-line text: line breaks or other control characters are refused, never passed on.
 
     They would have no place in a name, and would be dangerous in an e-mail header.
@@ -19,6 +45,9 @@ class SingleLineField(forms.CharField):
         "multiline": _("Please write this in one line, without line breaks."),
     }
 
+    def to_python(self, value):
+        return BIDI_CONTROLS.sub("", super().to_python(value))
+
     def validate(self, value):
         super().validate(value)
         if any(
@@ -27,12 +56,27 @@ class SingleLineField(forms.CharField):
             raise forms.ValidationError(self.error_messages["multiline"], code="multiline")
 
 
-class MessageTextField(forms.CharField):
+class MessageTextField(VisibleTextMixin, forms.CharField):
     """The question itself: browsers send line breaks as CR LF but count them as one character."""
 
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """Ticked only when the checkbox's own value ("on") is sent: "0", "false" or any other
+    value a script makes up is no consent (Django's checkbox takes any of them as ticked)."""
+
+    CHECKED_VALUE = "on"
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) == self.CHECKED_VALUE
+
+
+class ConsentField(forms.BooleanField):
+    widget = ConsentCheckbox
+    CHECKED_VALUE = ConsentCheckbox.CHECKED_VALUE
 
 
 class ContactForm(forms.Form):
@@ -69,7 +113,7 @@ class ContactForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_(
             "I agree that the association may process my name, e-mail address and message "
             "to answer my question."

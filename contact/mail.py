@@ -5,6 +5,7 @@ touching the delivery logic in contact/tasks.py.
 """
 
 import re
+import smtplib
 from email.utils import formataddr
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from pages.models import AssociationSettings
 # Line breaks, other control characters and Unicode line/paragraph separators: none of them
 # may travel from what a resident typed into a header line.
 HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+# Bidirectional embeddings, overrides and isolates: an unclosed one reverses how the rest of
+# a subject line or an admin list row is displayed.
+BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class NoBoardRecipients(Exception):
@@ -30,7 +34,8 @@ class NoBoardRecipients(Exception):
 
 def header_safe(value, max_length=80):
     """One line of text fit for a header: control characters become a space, length capped."""
-    value = HEADER_UNSAFE.sub(" ", value or "").strip()
+    value = BIDI_CONTROLS.sub("", value or "")
+    value = HEADER_UNSAFE.sub(" ", value).strip()
     value = re.sub(r"\s{2,}", " ", value)
     if len(value) > max_length:
         value = value[: max_length - 1].rstrip() + "…"
@@ -43,6 +48,53 @@ def board_recipients(site=None):
     if site is None:
         return []
     return AssociationSettings.for_site(site).board_recipient_list
+
+
+def fallback_recipients():
+    """Who gets residents' messages while no board address is set: the superusers' e-mail
+    addresses, else ADMINS. A fresh install then still delivers to the person who set it up.
+    """
+    from django.contrib.auth import get_user_model
+
+    addresses = (
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    found = list(dict.fromkeys(addresses)) or [address for _name, address in settings.ADMINS]
+    return found
+
+
+def delivery_recipients(site=None):
+    """(addresses, True when they are the fallback rather than the board's own)."""
+    board = board_recipients(site)
+    if board:
+        return board, False
+    return fallback_recipients(), True
+
+
+def ascii_address(email):
+    """The address with its domain IDNA-encoded (jan@żółw.pl → jan@xn--w-uga1v8h.pl), as
+    headers and the SMTP envelope need it; raises UnicodeError for a domain IDNA refuses.
+    """
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
+class PermanentFailure(Exception):
+    """A failure that no retry will cure: the board should see it at once."""
+
+
+def is_permanent(exc):
+    """An SMTP 5xx answer, or an e-mail that cannot even be written: retrying cannot help."""
+    if isinstance(exc, PermanentFailure | UnicodeError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in exc.recipients.values())
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(exc, smtplib.SMTPResponseException) and code is not None and code >= 500
 
 
 def resident_reply_to(message):
@@ -58,7 +110,7 @@ def resident_reply_to(message):
         return None
     if HEADER_UNSAFE.search(email):
         return None
-    return formataddr((header_safe(message.sender_name, max_length=200), email))
+    return formataddr((header_safe(message.sender_name, max_length=200), ascii_address(email)))
 
 
 def admin_url(message):

@@ -86,7 +86,8 @@ class ContactMessage(models.Model):
         ordering = ["-received_at", "-pk"]
 
     def __str__(self):
-        return f"{self.reference} {self.sender_name}"
+        # Only the number: Wagtail's audit log keeps this text, beyond the message's deletion.
+        return self.reference
 
     @property
     def reference(self):
@@ -137,6 +138,27 @@ class ContactMessage(models.Model):
             )
             self.refresh_from_db()
 
+    @classmethod
+    def log_entries(cls):
+        """Wagtail's audit-log entries about messages."""
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import ModelLogEntry
+
+        return ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(cls))
+
+    @classmethod
+    def scrub_log_entries(cls):
+        """Give every audit-log entry about a message its number as label, never a name
+        (entries written before labels were only numbers may still hold one)."""
+        from django.db.models import Value
+        from django.db.models.functions import Concat
+
+        return (
+            cls.log_entries()
+            .exclude(label=Concat(Value("#"), "object_id"))
+            .update(label=Concat(Value("#"), "object_id"))
+        )
+
     @property
     def can_be_resent(self):
         return not self.is_spam and self.delivery_state in (
@@ -166,3 +188,25 @@ class ContactSettings(CachedSiteSettingMixin, BaseSiteSetting):
     @property
     def consent_clause_version(self):
         return clause_version(self.consent_clause)
+
+
+class ThrottleCount(models.Model):
+    """How many times one client did one thing (sent the form, asked for a question) in one
+    window of time.
+
+    In the database, not the cache: a cache drops old keys when it fills up, so a visitor
+    could flood it with other keys and reset their own counter. The client is a keyed hash,
+    never an address (see contact/throttle.py).
+    """
+
+    key = models.CharField(max_length=64)
+    window_ends_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_ends_at"], name="one_count_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.hits}"

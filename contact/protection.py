@@ -1,14 +1,12 @@
 """The spam layers a resident never notices: time trap, rate limit, and the client address."""
 
-import ipaddress
 import logging
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import salted_hmac
-from django_ratelimit.core import get_usage
 
+from contact import throttle
 from stowarzyszenie.client_ip import client_ip
 
 logger = logging.getLogger(__name__)
@@ -42,46 +40,33 @@ def sent_too_quickly(token):
     return age is None or age < settings.CONTACT_MIN_FILL_SECONDS
 
 
-# --- Client address ---------------------------------------------------------
+# --- Client address and rate limit ------------------------------------------
 
 
 def client_address(request):
-    """The visitor's address as the login throttle sees it, IPv6 grouped per /64."""
-    address = client_ip(request)
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        # One IPv6 customer usually holds a whole /64.
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-    return str(parsed)
+    """The visitor's address as every throttle sees it, IPv6 grouped per /64."""
+    return client_ip(request)
 
 
 def client_key(group, request):
-    """What the rate limit counts by: a keyed hash, so the cache never holds an address."""
-    return salted_hmac(RATE_LIMIT_GROUP, client_address(request)).hexdigest()
-
-
-# --- Rate limit -------------------------------------------------------------
+    """What the rate limit counts by: a keyed hash, so the database never holds an address."""
+    return throttle.client_key(group, request)
 
 
 def count_attempt(request):
     """Count one sending attempt from this client; True when it is over the limit.
 
-    django-ratelimit does the counting in the cache. If the cache is down the
-    resident is let through: losing a question is worse than letting spam try.
+    Counted in the database (contact/throttle.py), where a flood of other requests cannot
+    push the counter out as it could from a cache.
     """
-    try:
-        usage = get_usage(
-            request,
-            group=RATE_LIMIT_GROUP,
-            key=client_key,
-            rate=settings.CONTACT_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-    except Exception:
-        logger.exception("Contact form rate limit unavailable; letting the message through")
-        return False
-    return bool(usage and usage["should_limit"])
+    return throttle.hit(RATE_LIMIT_GROUP, request, settings.CONTACT_RATE_LIMIT)
+
+
+def too_many_challenges(request):
+    """Count one new captcha challenge (form, form parts); True when over the limit."""
+    return throttle.hit("contact.challenge", request, settings.CONTACT_CHALLENGE_RATE_LIMIT)
+
+
+def too_many_spoken_questions(request):
+    """Count one spoken question (espeak-ng runs for each); True when over the limit."""
+    return throttle.hit("contact.spoken", request, settings.CONTACT_SPOKEN_RATE_LIMIT)

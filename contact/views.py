@@ -6,10 +6,11 @@ stored or delivered – without copying the rest.
 """
 
 import base64
+from collections import OrderedDict
+from threading import Lock
 
 from captcha.models import CaptchaStore
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -30,7 +31,14 @@ from contact.captcha_picture import draw_question, picture_size
 from contact.consent import consent_clause, privacy_notice_url
 from contact.forms import ContactForm
 from contact.models import ContactMessage
-from contact.protection import count_attempt, form_token_age, make_form_token, sent_too_quickly
+from contact.protection import (
+    count_attempt,
+    form_token_age,
+    make_form_token,
+    sent_too_quickly,
+    too_many_challenges,
+    too_many_spoken_questions,
+)
 from pages.models import AssociationSettings
 
 TYPED_FIELDS = ("sender_name", "sender_email", "text", "website")
@@ -38,6 +46,10 @@ TYPED_FIELDS = ("sender_name", "sender_email", "text", "website")
 RATE_LIMITED = _(
     "You have sent many messages in a short time, so we cannot accept another one right now. "
     "Please wait a few minutes and send it again – everything you wrote is still below."
+)
+TOO_MANY_QUESTIONS = _(
+    "You have asked for many new security questions in a short time. Please wait a few "
+    "minutes and load this page again – everything you wrote is still below."
 )
 TOKEN_REJECTED = _(
     "We could not accept the form as it was sent: its security token was missing or out of "
@@ -71,7 +83,7 @@ class ContactFormView(View):
 
     form_class = ContactForm
     template_name = "contact/contact_page.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def get(self, request):
         return self.render_form(self.get_form())
@@ -99,7 +111,9 @@ class ContactFormView(View):
     def typed_values(self):
         """What the resident wrote, to show again (never the captcha answer)."""
         values = {name: self.request.POST.get(name, "") for name in TYPED_FIELDS}
-        values["consent"] = bool(self.request.POST.get("consent"))
+        values["consent"] = (
+            self.request.POST.get("consent") == ContactForm.base_fields["consent"].CHECKED_VALUE
+        )
         return values
 
     def form_token(self):
@@ -156,13 +170,18 @@ class ContactFormView(View):
         return response
 
     def render_form(self, form, *, notice=None, status=200):
+        limited = too_many_challenges(self.request)
         context = form_context(
             self.request,
             form,
-            captcha=new_challenge(),
+            captcha=None if limited else new_challenge(),
             form_token=self.form_token(),
-            notice=notice,
+            notice=TOO_MANY_QUESTIONS if limited else notice,
         )
+        if limited:
+            # The form and what was typed, without a new question: no challenge is made.
+            context["with_visitor_parts"] = True
+            status = 429
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
@@ -183,6 +202,8 @@ def question_picture(request, key, scale=1):
 @never_cache
 def fresh_parts(request):
     """The per-visitor parts of the form, for the mission page that may come from a shared cache."""
+    if too_many_challenges(request):
+        return JsonResponse({"error": str(TOO_MANY_QUESTIONS)}, status=429)
     captcha = new_challenge()
     # The picture travels inside the answer: one request less for a visitor's first view.
     picture = question_picture(request, key=captcha["key"])
@@ -194,18 +215,45 @@ def fresh_parts(request):
     )
 
 
+class SpokenQuestions:
+    """The last few spoken questions, kept in this process only.
+
+    Not in the shared cache: each is about 140 KB, and a flood of them would push the other
+    entries out of it. A replay of the same link is served from here; beyond that, the rate
+    limit on spoken questions bounds how often espeak-ng runs for one client.
+    """
+
+    def __init__(self, size=32):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = Lock()
+
+    def get_or_speak(self, key, challenge):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        wav = speak(challenge)
+        if wav is not None:
+            with self.lock:
+                self.entries[key] = wav
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        return wav
+
+
+spoken_questions = SpokenQuestions()
+
+
 @never_cache
 def captcha_audio(request, key):
     """The question read aloud in Polish by espeak-ng; 404 where espeak-ng is not installed."""
+    if too_many_spoken_questions(request):
+        return HttpResponse(TOO_MANY_QUESTIONS, status=429, content_type="text/plain")
     store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
     if store is None:
         return HttpResponse(status=410)
-    # Spoken once per question: replaying the link must not start espeak-ng again and again.
-    wav = cache.get_or_set(
-        f"captcha-wav:{store.hashkey}",
-        lambda: speak(store.challenge),
-        timeout=settings.CAPTCHA_TIMEOUT * 60,
-    )
+    wav = spoken_questions.get_or_speak(store.hashkey, store.challenge)
     if wav is None:
         raise Http404
     response = HttpResponse(wav, content_type="audio/wav")

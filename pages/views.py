@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pages.models import AssociationSettings
 
@@ -13,7 +13,7 @@ from pages.models import AssociationSettings
 ONE_DAY = 24 * 60 * 60
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=ONE_DAY)
 def robots_txt(request):
     """Let crawlers in, keep them out of the admin, and tell them where the sitemap is."""
@@ -26,7 +26,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=ONE_DAY)
 def web_app_manifest(request):
     """Name, colours and icons for "Add to home screen"."""

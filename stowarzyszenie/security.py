@@ -1,7 +1,12 @@
-"""The Content-Security-Policy, with the Wagtail admin's few extra needs kept to /admin/."""
+"""The Content-Security-Policy, with the Wagtail admin's few extra needs kept to /admin/;
+and the refusal of request bodies in a character set the site does not read."""
+
+import codecs
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
+from django.http import HttpResponseBadRequest
+from django.template import loader
 
 # stowarzyszenie/urls.py mounts the Wagtail admin here.
 ADMIN_PREFIX = "/admin/"
@@ -35,3 +40,31 @@ class SitePolicyMiddleware(CSPMiddleware):
         parts.update = {**ADMIN_POLICY_ADDITIONS, **(parts.update or {})}
         parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}
         return parts
+
+
+# Every form on the site is UTF-8; plain ASCII is a subset of it.
+READABLE_CHARSETS = {"utf-8", "ascii"}
+
+
+class RequestCharsetMiddleware:
+    """A body declared in another character set gets the site's 400 page at once.
+
+    Django would refuse it too, but only when a middleware or view first reads the form, as a
+    logged exception and with its own English page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset") if request.content_type else None
+        if charset and not self.readable(charset):
+            return HttpResponseBadRequest(loader.get_template("400.html").render())
+        return self.get_response(request)
+
+    @staticmethod
+    def readable(charset):
+        try:
+            return codecs.lookup(charset).name in READABLE_CHARSETS
+        except LookupError:
+            return False

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files included (production block below).
     "stowarzyszenie.security.SitePolicyMiddleware",
+    # Before anything reads a form: a body in a character set the site cannot read gets 400.
+    "stowarzyszenie.security.RequestCharsetMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # /healthz answers before the host check and the rest of the stack.
     "stowarzyszenie.health.HealthCheckMiddleware",
@@ -153,7 +155,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A file cache by default: shared by all the server's worker processes, so publishing a page
 # clears the page cache for every one of them (an in-process cache would not). Redis for
 # several machines.
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+# The cache only keeps copies: if it breaks, pages render without it (stowarzyszenie/
+# degrading_cache.py) and /healthz says "degraded". Nothing that must survive lives there.
+_CACHE = env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")
+_CACHE_OPTIONS = {"BACKEND": _CACHE.pop("BACKEND"), **_CACHE.pop("OPTIONS", {})}
+if _CACHE_OPTIONS["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that hangs must not hang every request with it.
+    _CACHE_OPTIONS.setdefault("socket_connect_timeout", 1)
+    _CACHE_OPTIONS.setdefault("socket_timeout", 1)
+CACHES = {
+    "default": {
+        **_CACHE,
+        "BACKEND": "stowarzyszenie.degrading_cache.DegradingCache",
+        "OPTIONS": _CACHE_OPTIONS,
+    }
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -216,6 +232,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The worker keeps retrying an undelivered e-mail with growing pauses for at least this many
 # hours, then marks the message "not delivered" (the board can resend it from the admin).
 CONTACT_DELIVERY_GIVE_UP_HOURS = env.int("CONTACT_DELIVERY_GIVE_UP_HOURS", default=26)
+# Pauses in seconds after the 1st, 2nd, … failed delivery attempt; the last one repeats.
+CONTACT_DELIVERY_BACKOFF_SECONDS = [
+    int(seconds)
+    for seconds in env.list(
+        "CONTACT_DELIVERY_BACKOFF_SECONDS", default=["60", "120", "300", "600", "1800", "3600"]
+    )
+]
 # `manage.py delete_old_messages` deletes messages older than this.
 CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
 # --- end of residents' messages block ---
@@ -305,14 +328,16 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Admin login throttle: django-axes counts failures per client address in the cache,
-# so with CACHE_URL=redis://… every app server sees the same count.
+# Admin login throttle: django-axes counts failures per client address (IPv6 per /64) in the
+# database, where no flood of cache keys can evict them, and every app server sees the same.
 AUTHENTICATION_BACKENDS = [
     # AxesBackend = AxesStandaloneBackend + ModelBackend (so force_login and sessions work).
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful logins are not recorded: the database keeps only what the throttle needs.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
@@ -323,9 +348,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "security/login_locked.html"
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
 AXES_VERBOSE = False  # its lines name the address and username (personal data)
-if DEBUG:
-    # One process on a laptop: the in-memory cache is fine for the throttle there.
-    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W001"]
+
+# The admin's password-reset e-mail goes through the mail queue (no SMTP wait in the request),
+# and each client may ask for a few per hour.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "contact.accounts.QueuedPasswordResetForm"  # noqa: S105
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/h")
 
 # The admin shows no Gravatar images: no visitor data goes to other hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -387,6 +414,10 @@ if SENTRY_DSN:
 # --- Contact form, the resident's side (issue 3) -----------------------------
 # Sending attempts per client address ("5/10m" = 5 per 10 minutes); failed captchas count too.
 CONTACT_RATE_LIMIT = env.str("CONTACT_RATE_LIMIT", default="5/10m")
+# New security questions per client address (each page view of the form makes one).
+CONTACT_CHALLENGE_RATE_LIMIT = env.str("CONTACT_CHALLENGE_RATE_LIMIT", default="60/10m")
+# Spoken questions per client address (espeak-ng runs for each).
+CONTACT_SPOKEN_RATE_LIMIT = env.str("CONTACT_SPOKEN_RATE_LIMIT", default="20/10m")
 # A form sent sooner than this after it was handed out is stored as spam (time trap).
 CONTACT_MIN_FILL_SECONDS = env.int("CONTACT_MIN_FILL_SECONDS", default=3)
 # TRUSTED_PROXY_COUNT (production block above) also decides whose address is rate limited.
@@ -402,8 +433,5 @@ CAPTCHA_LETTER_ROTATION = (-8, 8)
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_null",)
 # Never read from the environment; a system check fails if it is ever on without DEBUG.
 CAPTCHA_TEST_MODE = False
-# django-ratelimit counts in the default cache; if the cache is down, residents get through.
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_FAIL_OPEN = True
 # A rejected contact form comes back with the resident's text instead of a bare 403 page.
 CSRF_FAILURE_VIEW = "contact.views.csrf_failure"

@@ -14,10 +14,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Contact form (issue 3): before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
-    # The question's picture is drawn by the contact app (any machine, no libraqm); the
-    # library's other routes stay.
+    # Only the picture, drawn by the contact app (any machine, no libraqm): the library's refresh
+    # and audio views would make challenges (and audio) without the per-client limit the
+    # contact form's own views apply.
     re_path(r"^captcha/image/(?P<key>\w+)/$", question_picture, name="captcha-image"),
-    path("captcha/", include("captcha.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),

@@ -20,7 +20,12 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Each test run gets its own in-memory cache (the default is a file cache under data/).
 if "CACHE_URL" not in os.environ:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "stowarzyszenie.degrading_cache.DegradingCache",
+            "OPTIONS": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }
+    }
 
 
 # --- production branch: the test client speaks plain http whatever .env says ---

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
@@ -49,19 +48,7 @@ def test_guessing_is_locked_out_after_the_configured_number_of_failures(client, 
     assert "_auth_user_id" not in client.session
 
 
-@pytest.fixture
-def clock_driven_cache():
-    # The cool-off is the lifetime of the failure counter in the cache. Redis keeps its
-    # own clock, so this one test uses the in-process cache, whose clock we can move.
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ):
-        AxesProxyHandler.get_implementation(force=True)
-        yield
-    AxesProxyHandler.get_implementation(force=True)
-
-
-def test_right_editor_gets_in_after_the_cool_off(client, editor, clock_driven_cache):
+def test_right_editor_gets_in_after_the_cool_off(client, editor):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         fail_until_locked(client)
         assert log_in(client, PASSWORD).status_code == 429

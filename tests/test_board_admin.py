@@ -295,3 +295,49 @@ def test_xlsx_export_holds_the_messages_as_text(board_client):
     assert rows[1][2] == "=1+1"
     assert rows[1][4] == "Zażółć gęślą jaźń"
     assert sheet.cell(row=2, column=3).data_type == "s"  # text, not a formula
+
+
+def split_as_a_spreadsheet_would(data, separator):
+    """Fields as a program splitting on `separator` sees them, with and without quotes."""
+    text = data.decode("utf-8-sig")
+    with_quotes = list(csv.reader(io.StringIO(text), delimiter=separator))
+    naive = [line.split(separator) for line in text.splitlines()]
+    return with_quotes, naive
+
+
+@pytest.mark.parametrize(("separator", "query"), [(",", ""), (";", "&separator=semicolon")])
+def test_no_cell_of_the_export_starts_a_formula_with_either_separator(
+    board_client, separator, query
+):
+    make_contact_message(
+        sender_name="Jan;=2+5;",
+        sender_email="jan@example.org",
+        text='Dzień dobry,=HYPERLINK("http://zły.example"); -1;@SUM(A1),\t=1',
+        received_at=datetime(2026, 1, 15, 23, 30, tzinfo=ZoneInfo("UTC")),
+    )
+
+    response = board_client.get(INDEX + "?export=csv" + query)
+
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    with_quotes, naive = split_as_a_spreadsheet_would(data, separator)
+    assert all(len(row) == len(with_quotes[0]) for row in with_quotes), "one row per message"
+    for row in [*with_quotes, *naive]:
+        for cell in row:
+            assert not cell.strip(' "').startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    header, jan = with_quotes
+    assert jan[header.index("Imię i nazwisko")] == "Jan;'=2+5;"
+    # Every field quoted, so ";" and "," inside one stay in that one cell.
+    assert data.decode("utf-8-sig").splitlines()[1].startswith(f'"{jan[0]}"{separator}"')
+    # 23:30 UTC on 15 January is already the 16th in Warsaw; booleans in Polish.
+    assert jan[header.index("Otrzymano")] == "2026-01-16 00:30"
+    assert jan[header.index("Spam")] == "Nie"
+
+
+def test_the_polish_excel_export_is_offered_and_named_apart(board_client):
+    listing = board_client.get(INDEX)
+    assert "separator=semicolon" in listing.content.decode()
+
+    response = board_client.get(INDEX + "?export=csv&separator=semicolon")
+
+    assert 'filename="wiadomosci-excel.csv"' in response["Content-Disposition"]

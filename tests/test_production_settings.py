@@ -25,7 +25,7 @@ PRODUCTION_VARIABLES = {
 }
 
 
-def test_deploy_check_reports_nothing_with_the_production_variables():
+def deploy_check(**changes):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -36,11 +36,29 @@ def test_deploy_check_reports_nothing_with_the_production_variables():
         SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_SETTINGS_MODULE="stowarzyszenie.settings",
     )
-    result = run_project_python(
+    env.update(changes)
+    return run_project_python(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120
     )
+
+
+def test_deploy_check_reports_nothing_with_the_production_variables():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("changes", "warning"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "0"}, "contact.W002"),
+        ({"USE_X_FORWARDED_PROTO": "0", "SECURE_SSL_REDIRECT": "0"}, "contact.W003"),
+    ],
+)
+def test_deploy_check_warns_when_the_proxy_settings_contradict(changes, warning):
+    result = deploy_check(**changes)
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr
 
 
 def test_mail_failure_is_logged_with_the_message_id_but_without_the_address():
@@ -70,7 +88,10 @@ def test_mail_failure_is_logged_with_the_message_id_but_without_the_address():
 def test_what_one_app_server_caches_another_one_reads():
     from django.core.cache.backends.redis import RedisCache
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "stowarzyszenie.degrading_cache.DegradingCache"
+    assert settings.CACHES["default"]["OPTIONS"]["BACKEND"] == (
+        "django.core.cache.backends.redis.RedisCache"
+    )
     other_server = RedisCache(settings.CACHES["default"]["LOCATION"], {})
     cache.set("lockout-probe", "seen", timeout=30)
     assert other_server.get("lockout-probe") == "seen"

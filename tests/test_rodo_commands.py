@@ -125,3 +125,37 @@ def test_erase_sender_refuses_something_that_is_not_an_address():
     with pytest.raises(CommandError):
         run("erase_sender", "anna")
     assert ContactMessage.objects.count() == 1
+
+
+def log_labels():
+    return sorted(ContactMessage.log_entries().values_list("label", flat=True))
+
+
+def test_the_audit_log_names_a_message_by_its_number_only(client, django_user_model):
+    from tests.factories import make_board_member
+
+    client.force_login(make_board_member(django_user_model))
+    message = make_contact_message(sender_name="Anna Kowalska")
+
+    client.post(f"/admin/messages/edit/{message.pk}/", {"handling_state": "answered"})
+    client.post(f"/admin/messages/delete/{message.pk}/")
+
+    assert not ContactMessage.objects.exists()
+    labels = log_labels()
+    assert labels and set(labels) == {f"#{message.pk}"}
+
+
+@pytest.mark.parametrize(
+    "command", [("erase_sender", "ktos@example.org"), ("delete_old_messages",)]
+)
+def test_the_rodo_commands_clear_names_already_in_the_audit_log(command):
+    from wagtail.log_actions import log
+
+    message = make_contact_message(sender_name="Anna Kowalska")
+    entry = log(message, "wagtail.edit")
+    # What an older version wrote, and the log keeps after the message is gone.
+    type(entry).objects.filter(pk=entry.pk).update(label=f"#{message.pk} Anna Kowalska")
+
+    run(*command)
+
+    assert log_labels() == [f"#{message.pk}"]

@@ -50,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Would delete {count} message(s) received before {when}.")
             return
         old.delete()
+        # The audit log outlives the messages: it keeps their numbers only.
+        ContactMessage.scrub_log_entries()
         self.stdout.write(f"Deleted {count} message(s) received before {when} ({months} months).")
 
         from captcha.models import CaptchaStore
@@ -58,6 +60,10 @@ class Command(BaseCommand):
         captchas = expired.count()
         expired.delete()
         self.stdout.write(f"Deleted {captchas} expired captcha challenge(s).")
+
+        from contact.throttle import delete_ended
+
+        self.stdout.write(f"Deleted {delete_ended()} ended rate-limit window(s).")
 
         # What `prune_db_task_results` does, counted here so that the summary stays in one place.
         from django_tasks_db.models import DBTaskResult

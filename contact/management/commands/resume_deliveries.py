@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from contact.models import ContactMessage
-from contact.tasks import STALE_CLAIM, deliver_message
+from contact.tasks import close_abandoned_attempts, deliver_message, stale_claim
 
 State = ContactMessage.DeliveryState
 
@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
+        abandoned = close_abandoned_attempts()
+        if abandoned:
+            self.stdout.write(f"Marked {abandoned} abandoned delivery task(s) as failed.")
         queued = 0
         waiting = ContactMessage.objects.filter(
             is_spam=False, delivery_state__in=[State.PENDING, State.SENDING]
@@ -35,7 +38,7 @@ class Command(BaseCommand):
             run_after = now
             if message.delivery_state == State.SENDING and message.delivery_claimed_at:
                 # Perhaps still being sent by a live worker: take over only once stale.
-                run_after = max(now, message.delivery_claimed_at + STALE_CLAIM)
+                run_after = max(now, message.delivery_claimed_at + stale_claim())
             deliver_message.using(run_after=run_after).enqueue(
                 message_id=message.pk,
                 attempt=message.delivery_attempts + 1,
