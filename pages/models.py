@@ -4,32 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from pages.blocks import MANIFESTO_FEATURES, BaseStreamBlock, ListItemsBlock
 from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
-
-MANIFESTO_FEATURES = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
-
-
-class ListItemsBlock(blocks.StreamBlock):
-    """An ordered list that editors add to, reorder and remove from: one short text per item."""
-
-    item = blocks.TextBlock(label=_("Item"), form_classname="title")
-
-    class Meta:
-        label = _("List items")
-        icon = "list-ul"
-
-
-class BodyBlock(blocks.StreamBlock):
-    """Content blocks for plain pages such as the privacy notice."""
-
-    heading = blocks.CharBlock(label=_("Heading"), form_classname="title", icon="title")
-    paragraph = blocks.RichTextBlock(label=_("Text"), features=MANIFESTO_FEATURES, icon="pilcrow")
 
 
 class MissionPage(CacheablePageMixin, Page):
@@ -105,7 +86,7 @@ class ContentPage(CacheablePageMixin, Page):
     """A plain page for anything beyond the mission, e.g. the privacy notice."""
 
     introduction = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
 

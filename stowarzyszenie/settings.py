@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -242,6 +243,7 @@ def _origin(url):
 # Images and audio come from our own host, or from the S3 bucket's host when media
 # files live there (see "Static and media" below).
 _MEDIA_ORIGINS = []
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -256,13 +258,17 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Only the privacy-enhanced video players, framed after the visitor presses play.
+        "frame-src": VIDEO_PLAYER_ORIGINS,
     },
 }
 PERMISSIONS_POLICY = {
+    # The video players may start playing on the same click that loaded them.
+    "autoplay": VIDEO_PLAYER_ORIGINS,
+} | {
     feature: []
     for feature in (
         "accelerometer",
-        "autoplay",
         "browsing-topics",
         "camera",
         "display-capture",

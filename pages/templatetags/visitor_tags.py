@@ -8,6 +8,7 @@ import json
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
@@ -183,3 +184,13 @@ def association_json_ld(context):
     data["logo"] = request.build_absolute_uri(static("images/icon-512.png"))
     text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def document_details(document):
+    """A document's type and size for its link text, e.g. "(PDF, 240 KB)"."""
+    kind = document.file_extension.upper() or gettext("file")
+    size = document.get_file_size()
+    if size is None:  # the file is gone: name the type, not a made-up size
+        return f"({kind})"
+    return f"({kind}, {filesizeformat(size)})"
