@@ -150,6 +150,16 @@ def share_links(context, page):
     return {"url": url, "title": title, "targets": share_targets(url, title)}
 
 
+def logo_url(association):
+    """The editors' logo (PNG or SVG, at most 512 px high), or the shipped icon."""
+    if association.logo is not None:
+        try:
+            return association.logo.get_rendition("height-512").url
+        except SourceImageIOError:
+            pass
+    return static("images/icon-512.png")
+
+
 @register.simple_tag(takes_context=True)
 def association_json_ld(context):
     """schema.org data about the association (an NGO), for search engines' knowledge panels.
@@ -181,7 +191,19 @@ def association_json_ld(context):
             if getattr(association, field):
                 address[key] = getattr(association, field)
         data["address"] = address
-    data["logo"] = request.build_absolute_uri(static("images/icon-512.png"))
+    identifiers = []
+    if association.nip:
+        data["taxID"] = association.nip
+    for name, value in (("KRS", association.krs), ("REGON", association.regon)):
+        if value:
+            identifiers.append({"@type": "PropertyValue", "propertyID": name, "value": value})
+    if identifiers:
+        data["identifier"] = identifiers
+    if association.phone:
+        data["telephone"] = association.phone_link
+    if association.social_links:
+        data["sameAs"] = [link["url"] for link in association.social_links]
+    data["logo"] = request.build_absolute_uri(logo_url(association))
     text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 

@@ -184,3 +184,29 @@
         });
     });
 })();
+
+// "Kopiuj numer" beside the bank account number; without JavaScript the number is plain text.
+(function () {
+    "use strict";
+
+    document.querySelectorAll("[data-copy-box]").forEach(function (box) {
+        var button = box.querySelector("[data-copy-button]");
+        var text = box.querySelector("[data-copy-text]");
+        var status = box.querySelector("[data-copy-status]");
+        if (!button || !text || !navigator.clipboard || !window.isSecureContext) {
+            return;
+        }
+        button.hidden = false;
+        button.addEventListener("click", function () {
+            status.textContent = "";
+            navigator.clipboard.writeText(text.textContent.replace(/\s+/g, "")).then(
+                function () {
+                    status.textContent = box.dataset.copiedMessage;
+                },
+                function () {
+                    status.textContent = box.dataset.copyFailedMessage;
+                }
+            );
+        });
+    });
+})();
