@@ -211,7 +211,14 @@ class BaseStreamBlock(blocks.StreamBlock):
         template="components/heading.html",
     )
     paragraph = blocks.RichTextBlock(
-        label=_("Text"), features=BODY_FEATURES, icon="pilcrow", template="components/text.html"
+        label=_("Text"),
+        features=BODY_FEATURES,
+        icon="pilcrow",
+        template="components/text.html",
+        help_text=_(
+            "{nazwa}, {adres} and {email} show the association's name, address and e-mail "
+            "from the settings; {miesiace} how many months messages are kept."
+        ),
     )
     image = FigureBlock()
     document = DocumentLinkBlock()

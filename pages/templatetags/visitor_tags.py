@@ -10,10 +10,11 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, to_locale
 from wagtail.images.models import SourceImageIOError
+from wagtail.templatetags.wagtailcore_tags import richtext
 from wagtail.models import Page
 
 from pages.models import AssociationSettings
@@ -216,3 +217,45 @@ def document_details(document):
     if size is None:  # the file is gone: name the type, not a made-up size
         return f"({kind})"
     return f"({kind}, {filesizeformat(size)})"
+
+
+def public_facts(request):
+    """What the placeholders in rich text stand for, read from the settings at render time.
+
+    The privacy notice names the data controller, its address and e-mail and how long messages
+    are kept; typed into the text, they would silently go stale when the settings change.
+    """
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    association = association_for(request)
+    address = ""
+    email = ""
+    if association is not None:
+        town = f"{association.postal_code} {association.locality}".strip()
+        address = ", ".join(part for part in (association.street_address, town) if part)
+        if association.public_email:
+            email = format_html(
+                '<a href="mailto:{0}">{0}</a>', association.public_email
+            )
+    if not email:
+        try:
+            email = format_html('<a href="{}">{}</a>', reverse("contact:form"), gettext("the contact form"))
+        except NoReverseMatch:
+            email = gettext("the contact form")
+    return {
+        "{nazwa}": escape(association.name if association else ""),
+        "{adres}": escape(address),
+        "{email}": email,
+        "{miesiace}": str(settings.CONTACT_RETENTION_MONTHS),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def rich_text_with_facts(context, value):
+    """Rich text with {nazwa}, {adres}, {email} and {miesiace} filled in from the settings."""
+    html = str(richtext(value))
+    if "{" in html:
+        for placeholder, fact in public_facts(context.get("request")).items():
+            html = html.replace(placeholder, str(fact))
+    return mark_safe(html)  # noqa: S308 - Wagtail's rich text with escaped values put in
