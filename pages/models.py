@@ -234,7 +234,7 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
     is_public_benefit = models.BooleanField(
         _("public benefit organisation (OPP)"),
         default=False,
-        help_text=_("Tick if the association may receive 1.5% of income tax."),
+        help_text=_("Tick if the association may receive 1.5 percent of income tax."),
     )
     bank_account = models.CharField(
         _("bank account number"),

@@ -91,7 +91,9 @@ def queries_to_render(client, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/sekcja/", "/sekcja/podstrona/"])
-def test_menu_costs_the_same_queries_with_5_or_100_pages(client, association_content, settings, path):
+def test_menu_costs_the_same_queries_with_5_or_100_pages(
+    client, association_content, settings, path
+):
     settings.PAGE_CACHE_SECONDS = 0  # measure rendering, not the page cache
     section = add_page(association_content, "Sekcja", "sekcja")
     add_page(section, "Podstrona", "podstrona")

@@ -82,7 +82,9 @@ def test_search_engines_get_the_identifiers(client, association_content):
 
 
 def test_support_page_shows_the_account_and_the_tax_krs_for_an_opp(client, association_content):
-    page = association_content.add_child(instance=SupportPage(title="Wesprzyj nas", slug="wesprzyj"))
+    page = association_content.add_child(
+        instance=SupportPage(title="Wesprzyj nas", slug="wesprzyj")
+    )
     fill_public_record(is_public_benefit=False)
     soup = BeautifulSoup(client.get(page.url).content, "html.parser")
     assert soup.select_one(".bank-account__number").text == "61 1090 1014 0000 0712 1981 2874"

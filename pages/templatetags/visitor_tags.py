@@ -14,8 +14,8 @@ from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, to_locale
 from wagtail.images.models import SourceImageIOError
-from wagtail.templatetags.wagtailcore_tags import richtext
 from wagtail.models import Page
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from pages.models import AssociationSettings
 
@@ -235,12 +235,12 @@ def public_facts(request):
         town = f"{association.postal_code} {association.locality}".strip()
         address = ", ".join(part for part in (association.street_address, town) if part)
         if association.public_email:
-            email = format_html(
-                '<a href="mailto:{0}">{0}</a>', association.public_email
-            )
+            email = format_html('<a href="mailto:{0}">{0}</a>', association.public_email)
     if not email:
         try:
-            email = format_html('<a href="{}">{}</a>', reverse("contact:form"), gettext("the contact form"))
+            email = format_html(
+                '<a href="{}">{}</a>', reverse("contact:form"), gettext("the contact form")
+            )
         except NoReverseMatch:
             email = gettext("the contact form")
     return {
