@@ -11,7 +11,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import Site
 
 from pages.demo import (
     COLOURS,
