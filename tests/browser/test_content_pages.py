@@ -81,7 +81,7 @@ def test_phone_visitor_without_javascript_reaches_every_menu_page(
     page.screenshot(path=artifacts_dir / "no-js-home-320.png", full_page=True)
 
     menu = page.get_by_role("navigation", name="Menu główne")
-    titles = menu.locator(".site-nav__fold a").all_inner_texts()
+    titles = menu.locator(".site-nav__fold a").all_text_contents()
     assert "O stowarzyszeniu" in titles and "Wesprzyj nas" in titles
     for title in titles:
         page.goto(demo_site + "/")
