@@ -45,6 +45,8 @@ class PublicRecordPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def remind_of_the_empty_public_record(request, panels):
+    if not request.user.has_perm("pages.change_associationsettings"):
+        return  # only those who can fill them in are reminded
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
     if site is None:
         return

@@ -181,6 +181,7 @@ TASKS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Stowarzyszenie Plac NZS")
+WAGTAILADMIN_USER_LOGIN_FORM = "pages.admin_login.AssociationLoginForm"
 # Absolute links in e-mails to the board (e.g. to a message in the admin).
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

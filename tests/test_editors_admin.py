@@ -61,3 +61,19 @@ def test_dashboard_lists_the_empty_public_record_fields(admin_client, associatio
     assert "Dane rejestrowe stowarzyszenia nie są kompletne" in text
     assert "numer KRS" in text and "NIP" in text and "statut" in text
     assert Page.objects.filter(depth=2).exists()
+
+
+def test_editors_who_cannot_change_the_settings_are_not_reminded(
+    client, django_user_model, association_content
+):
+    client.force_login(make_editor(django_user_model, groups=("Redaktorzy",)))
+    assert "nie są kompletne" not in client.get("/admin/").content.decode()
+    client.force_login(make_editor(django_user_model, username="zarzad", groups=("Zarząd",)))
+    assert "nie są kompletne" in client.get("/admin/").content.decode()
+
+
+def test_the_default_workflow_has_a_polish_name():
+    from wagtail.models import Task, Workflow
+
+    assert Workflow.objects.filter(name="Akceptacja moderatorów").exists()
+    assert not Task.objects.filter(name="Moderators approval").exists()
