@@ -16,8 +16,18 @@ class _Assets(HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls = []
+        # A browser with scripting on (the first view measured) never loads what <noscript> holds.
+        self.in_noscript = 0
+
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self.in_noscript = max(0, self.in_noscript - 1)
 
     def handle_starttag(self, tag, attrs):
+        if tag == "noscript":
+            self.in_noscript += 1
+        if self.in_noscript:
+            return
         attrs = dict(attrs)
         rel = (attrs.get("rel") or "").lower().split()
         if tag == "link" and ({"stylesheet", "icon", "preload", "manifest"} & set(rel)):

@@ -57,6 +57,13 @@ TOKEN_REJECTED = _(
     "off). Everything you wrote is below – please answer the new question and send it again."
 )
 
+# A form sent from a cached page that never got its token (JavaScript off or failed): nothing
+# went wrong on the resident's side, so the page says what is left to do, not that it failed.
+FINISH_HERE = _(
+    "Almost done: everything you wrote is below. Please answer the security question and send "
+    "it again."
+)
+
 
 def form_context(request, form, *, captcha, form_token, notice=None):
     """What templates/components/contact_form.html needs, on either page."""
@@ -274,8 +281,13 @@ def csrf_failure(request, reason=""):
     view = ContactFormView()
     view.setup(request)
     discard_challenge(request.POST.get("captcha_0"))
+    never_had_a_token = not request.POST.get("csrfmiddlewaretoken") and not request.POST.get(
+        "form_token"
+    )
     response = view.render_form(
-        view.get_form(initial=view.typed_values()), notice=TOKEN_REJECTED, status=403
+        view.get_form(initial=view.typed_values()),
+        notice=FINISH_HERE if never_had_a_token else TOKEN_REJECTED,
+        status=200 if never_had_a_token else 403,
     )
     add_never_cache_headers(response)
     return response

@@ -4,32 +4,22 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from pages.blocks import MANIFESTO_FEATURES, BaseStreamBlock, DocumentLinkBlock, ListItemsBlock
 from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
-
-MANIFESTO_FEATURES = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
-
-
-class ListItemsBlock(blocks.StreamBlock):
-    """An ordered list that editors add to, reorder and remove from: one short text per item."""
-
-    item = blocks.TextBlock(label=_("Item"), form_classname="title")
-
-    class Meta:
-        label = _("List items")
-        icon = "list-ul"
-
-
-class BodyBlock(blocks.StreamBlock):
-    """Content blocks for plain pages such as the privacy notice."""
-
-    heading = blocks.CharBlock(label=_("Heading"), form_classname="title", icon="title")
-    paragraph = blocks.RichTextBlock(label=_("Text"), features=MANIFESTO_FEATURES, icon="pilcrow")
+from pages.identifiers import (
+    digits_of,
+    grouped_account,
+    normalise_account,
+    validate_bank_account,
+    validate_krs,
+    validate_nip,
+    validate_regon,
+)
 
 
 class MissionPage(CacheablePageMixin, Page):
@@ -92,7 +82,7 @@ class MissionPage(CacheablePageMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ContentPage"]
+    subpage_types = ["pages.ContentPage", "pages.AssociationDataPage", "pages.SupportPage"]
     max_count = 1
     template = "pages/mission_page.html"
 
@@ -105,17 +95,70 @@ class ContentPage(CacheablePageMixin, Page):
     """A plain page for anything beyond the mission, e.g. the privacy notice."""
 
     introduction = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
 
     parent_page_types = ["pages.MissionPage", "pages.ContentPage"]
-    subpage_types = ["pages.ContentPage"]
+    subpage_types = ["pages.ContentPage", "pages.AssociationDataPage", "pages.SupportPage"]
     template = "pages/content_page.html"
 
     class Meta:
         verbose_name = _("content page")
         verbose_name_plural = _("content pages")
+
+
+class AssociationDataPage(CacheablePageMixin, Page):
+    """The association's public record (KRS, NIP, REGON, account, statute, reports), shown from
+    the settings, so it is typed once and never disagrees with the footer."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("more content"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        HelpPanel(
+            content=_(
+                "The numbers, the account, the statute and the reports are shown from "
+                "Settings → Association → Public record."
+            )
+        ),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["pages.MissionPage", "pages.ContentPage"]
+    subpage_types = []
+    max_count = 1
+    template = "pages/association_data_page.html"
+
+    class Meta:
+        verbose_name = _("association data page")
+        verbose_name_plural = _("association data pages")
+
+
+class SupportPage(CacheablePageMixin, Page):
+    """ "Wesprzyj nas": how to donate (account, transfer title) and, for an OPP, the 1.5% of tax."""
+
+    introduction = RichTextField(_("introduction"), features=MANIFESTO_FEATURES, blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("more content"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        HelpPanel(
+            content=_(
+                "The account number, the transfer title and the KRS number come from "
+                "Settings → Association → Public record."
+            )
+        ),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["pages.MissionPage", "pages.ContentPage"]
+    subpage_types = []
+    max_count = 1
+    template = "pages/support_page.html"
+
+    class Meta:
+        verbose_name = _("support page")
+        verbose_name_plural = _("support pages")
 
 
 def validate_email_lines(value):
@@ -136,7 +179,7 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
     """Site-wide values, edited once and shown by the templates: name, address, board, sharing."""
 
     # Loaded with the settings in one query, and cached with them (pages.cache).
-    select_related = ["privacy_page", "share_image"]
+    select_related = ["privacy_page", "share_image", "logo", "statute"]
 
     name = models.CharField(_("association name"), max_length=255)
     short_name = models.CharField(
@@ -184,6 +227,78 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
         help_text=_("Linked from the footer and from the contact form's consent clause."),
     )
 
+    # The public record: what every Polish association publishes.
+    krs = models.CharField(_("KRS number"), max_length=20, blank=True, validators=[validate_krs])
+    nip = models.CharField(_("NIP"), max_length=20, blank=True, validators=[validate_nip])
+    regon = models.CharField(_("REGON"), max_length=20, blank=True, validators=[validate_regon])
+    is_public_benefit = models.BooleanField(
+        _("public benefit organisation (OPP)"),
+        default=False,
+        help_text=_("Tick if the association may receive 1.5 percent of income tax."),
+    )
+    bank_account = models.CharField(
+        _("bank account number"),
+        max_length=40,
+        blank=True,
+        validators=[validate_bank_account],
+        help_text=_("26 digits (NRB) or IBAN; spaces are fine."),
+    )
+    transfer_title = models.CharField(
+        _("transfer title for donations"),
+        max_length=140,
+        blank=True,
+        default="Darowizna na cele statutowe",
+    )
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    facebook_url = models.URLField(_("Facebook profile"), blank=True)
+    instagram_url = models.URLField(_("Instagram profile"), blank=True)
+    youtube_url = models.URLField(_("YouTube channel"), blank=True)
+    x_url = models.URLField(_("X profile"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("SVG or PNG; shown in the footer and given to search engines."),
+    )
+    statute = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("statute"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reports = StreamField(
+        [("report", DocumentLinkBlock())],
+        verbose_name=_("reports"),
+        blank=True,
+        help_text=_("Annual activity and financial reports, newest first."),
+    )
+
+    SOCIAL_FIELDS = [
+        ("facebook_url", "facebook", "Facebook"),
+        ("instagram_url", "instagram", "Instagram"),
+        ("youtube_url", "youtube", "YouTube"),
+        ("x_url", "x", "X"),
+        ("linkedin_url", "linkedin", "LinkedIn"),
+    ]
+    # What the admin reminds editors of while it is empty (wagtail_hooks).
+    PUBLIC_RECORD_FIELDS = [
+        "street_address",
+        "public_email",
+        "krs",
+        "nip",
+        "regon",
+        "bank_account",
+        "phone",
+        "logo",
+        "statute",
+    ]
+
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("short_name")], heading=_("Name")),
         MultiFieldPanel(
@@ -202,9 +317,74 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
         ),
         FieldPanel("privacy_page"),
     ]
+    public_record_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("krs"),
+                FieldPanel("nip"),
+                FieldPanel("regon"),
+                FieldPanel("is_public_benefit"),
+            ],
+            heading=_("Registration numbers"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("bank_account"), FieldPanel("transfer_title")],
+            heading=_("Donations"),
+        ),
+        FieldPanel("phone"),
+        MultiFieldPanel(
+            [FieldPanel(field) for field, _icon, _label in SOCIAL_FIELDS],
+            heading=_("Social profiles"),
+        ),
+        FieldPanel("logo"),
+        MultiFieldPanel([FieldPanel("statute"), FieldPanel("reports")], heading=_("Documents")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(panels, heading=_("Association")),
+            ObjectList(public_record_panels, heading=_("Public record")),
+        ]
+    )
 
     class Meta:
         verbose_name = _("association")
+
+    def clean(self):
+        super().clean()
+        # One plain form in the database; the templates group the digits for reading.
+        for field in ("krs", "nip", "regon"):
+            setattr(self, field, digits_of(getattr(self, field)).upper().removeprefix("PL"))
+        if self.bank_account:
+            self.bank_account = normalise_account(self.bank_account)
+
+    @property
+    def bank_account_grouped(self):
+        return grouped_account(self.bank_account) if self.bank_account else ""
+
+    @property
+    def phone_link(self):
+        """The number for a tel: link; a Polish number without a country code gets +48."""
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        if digits and not digits.startswith("+") and len(digits) == 9:
+            digits = "+48" + digits
+        return digits
+
+    @property
+    def social_links(self):
+        return [
+            {"key": key, "label": label, "url": getattr(self, field)}
+            for field, key, label in self.SOCIAL_FIELDS
+            if getattr(self, field)
+        ]
+
+    @property
+    def empty_public_record_fields(self):
+        """The verbose names of the public record fields editors have not filled in yet."""
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in self.PUBLIC_RECORD_FIELDS
+            if not getattr(self, name if name not in ("logo", "statute") else f"{name}_id")
+        ]
 
     @property
     def board_recipient_list(self):

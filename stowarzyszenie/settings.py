@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -219,10 +220,13 @@ TASKS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Stowarzyszenie Plac NZS")
+WAGTAILADMIN_USER_LOGIN_FORM = "pages.admin_login.AssociationLoginForm"
 # Absolute links in e-mails to the board (e.g. to a message in the admin).
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Logos may be SVG; Wagtail resizes SVG images without rasterising them.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server makes no calls to other hosts
 
 # --- Residents' messages: delivery to the board and RODO housekeeping (board branch) ---
@@ -294,6 +298,7 @@ def _origin(url):
 # Images and audio come from our own host, or from the S3 bucket's host when media
 # files live there (see "Static and media" below).
 _MEDIA_ORIGINS = []
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -308,13 +313,17 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Only the privacy-enhanced video players, framed after the visitor presses play.
+        "frame-src": VIDEO_PLAYER_ORIGINS,
     },
 }
 PERMISSIONS_POLICY = {
+    # The video players may start playing on the same click that loaded them.
+    "autoplay": VIDEO_PLAYER_ORIGINS,
+} | {
     feature: []
     for feature in (
         "accelerometer",
-        "autoplay",
         "browsing-topics",
         "camera",
         "display-capture",

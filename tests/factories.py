@@ -233,3 +233,8 @@ def run_project_python(*args, env, timeout=120):
         text=True,
         timeout=timeout,
     )
+
+
+def association_settings_form_data(**values):
+    """The POST data of Settings → Association as the admin sends it (no reports listed)."""
+    return nested_form_data({**values, "reports": streamfield([])})

@@ -44,6 +44,7 @@ def test_first_view_counts_every_same_origin_asset_once():
     html = """<link rel="stylesheet" href="/static/css/site.css">
     <link rel="icon" href="/static/img/favicon.svg"><link rel="canonical" href="/">
     <script src="/static/js/contact-form.js" defer></script>
+    <noscript><link rel="stylesheet" href="/static/css/noscript.css"></noscript>
     <img src="/static/img/favicon.svg" alt=""><a href="/kontakt/">kontakt</a>"""
 
     assert same_origin_assets(html, "http://127.0.0.1:8000/") == [

@@ -27,21 +27,25 @@ def test_production_starts_with_a_secret_key():
 
 
 def po_entries(path):
+    """(msgid, msgstr) pairs; a plural entry's msgstr is empty if any of its forms is."""
     import ast
 
-    entries, msgid, msgstr, current = [], None, None, None
+    entries, msgid, forms, current = [], None, [], None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("msgid "):
             msgid, current = ast.literal_eval(line[6:]), "id"
-        elif line.startswith("msgstr "):
-            msgstr, current = ast.literal_eval(line[7:]), "str"
+        elif line.startswith("msgid_plural "):
+            current = "plural"
+        elif line.startswith("msgstr"):
+            forms.append(ast.literal_eval(line.split(" ", 1)[1]))
+            current = "str"
         elif line.startswith('"') and current == "id":
             msgid += ast.literal_eval(line)
         elif line.startswith('"') and current == "str":
-            msgstr += ast.literal_eval(line)
+            forms[-1] += ast.literal_eval(line)
         elif not line.strip() and msgid is not None:
-            entries.append((msgid, msgstr))
-            msgid, msgstr, current = None, None, None
+            entries.append((msgid, "" if not all(forms) else forms[0]))
+            msgid, forms, current = None, [], None
     return [(i, s) for i, s in entries if i]
 
 

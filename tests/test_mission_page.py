@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pages.models import AssociationSettings, MissionPage
 from tests.factories import (
+    association_settings_form_data,
     collapse_spaces,
     make_editor,
     mission_page_form_data,
@@ -142,7 +143,7 @@ def test_address_changed_in_the_settings_appears_on_the_page(
     }
     data.update(street_address="ul. Lipowa 1", share_text="Powiedz znajomym o nas!")
 
-    response = admin_client.post(settings_url, data)
+    response = admin_client.post(settings_url, association_settings_form_data(**data))
 
     assert response.status_code == 302
     page_text = collapse_spaces(soup_of(client.get("/")).get_text())
@@ -159,7 +160,9 @@ def test_board_addresses_are_validated_in_the_settings(admin_client, association
     settings_url = reverse("wagtailsettings:edit", args=["pages", "associationsettings", site.pk])
     response = admin_client.post(
         settings_url,
-        {"name": "Stowarzyszenie Plac NZS", "board_recipients": "zarzad@example.org\nto nie adres"},
+        association_settings_form_data(
+            name="Stowarzyszenie Plac NZS", board_recipients="zarzad@example.org\nto nie adres"
+        ),
     )
     assert response.status_code == 200
     assert "„to nie adres” nie jest poprawnym adresem e-mail." in response.content.decode()

@@ -3,8 +3,11 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from pages.models import ContentPage, MissionPage
+from pages.models import AssociationDataPage, ContentPage, MissionPage, SupportPage
 from tests.factories import content_page_form_data, mission_page_form_data
+
+# Pages that may sit under the mission page or a content page.
+CHILD_PAGES = {ContentPage, AssociationDataPage, SupportPage}
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -12,13 +15,13 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(Page, MissionPage)
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
-    def test_mission_page_holds_only_content_pages(self):
-        self.assertAllowedSubpageTypes(MissionPage, {ContentPage})
+    def test_mission_page_holds_content_data_and_support_pages(self):
+        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES)
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 
     def test_content_pages_nest_but_never_hold_a_mission_page(self):
-        self.assertAllowedSubpageTypes(ContentPage, {ContentPage})
+        self.assertAllowedSubpageTypes(ContentPage, CHILD_PAGES)
         self.assertAllowedParentPageTypes(ContentPage, {MissionPage, ContentPage})
         self.assertCanNotCreateAt(Page, ContentPage)
 

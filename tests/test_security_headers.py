@@ -96,3 +96,15 @@ def test_editor_screens_with_date_pickers_need_no_inline_script(client, associat
         html = response.content.decode()
         assert "data-admin-date-chooser" in html, path
         assert inline_script_code(html) == [], path
+
+
+def test_only_the_privacy_video_players_may_be_framed(client, association_content):
+    response = client.get(association_content.url)
+    directives = csp_directives(response)
+    assert directives["frame-src"] == [
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ]
+    assert directives["default-src"] == ["'self'"]
+    permissions = response["Permissions-Policy"]
+    assert 'autoplay=("https://www.youtube-nocookie.com" "https://player.vimeo.com")' in permissions

@@ -317,6 +317,26 @@ def test_privacy_notice_tells_what_the_contact_form_stores_and_for_how_long(
     assert "ul. Sienkiewicza 49/105" in text
 
 
+def test_privacy_notice_follows_the_settings_as_they_change(client, association_content, settings):
+    settings.PAGE_CACHE_SECONDS = 300  # served from the page cache, as visitors get it
+    notice = collapse_spaces(soup_of(client.get("/polityka-prywatnosci/")).main.get_text())
+    assert "Stowarzyszenie Plac NZS, ul. Sienkiewicza 49/105, 15-002 Białystok" in notice
+    association = AssociationSettings.for_site(Site.objects.get(is_default_site=True))
+    association.street_address = "ul. Lipowa 1"
+    association.postal_code = "15-424"
+    association.public_email = "dane@plac-nzs.example"
+    association.save()
+    settings.CONTACT_RETENTION_MONTHS = 12
+
+    html = client.get("/polityka-prywatnosci/").content.decode()
+    notice = collapse_spaces(BeautifulSoup(html, "html.parser").main.get_text())
+    assert "Stowarzyszenie Plac NZS, ul. Lipowa 1, 15-424 Białystok" in notice
+    assert "Sienkiewicza" not in notice
+    assert '<a href="mailto:dane@plac-nzs.example">dane@plac-nzs.example</a>' in html
+    assert "po 12 miesiącach" in notice
+    assert "{" not in notice
+
+
 def test_content_command_keeps_the_editors_privacy_notice(client, association_content):
     page = privacy_page()
     page.introduction = "Nasz własny wstęp."

@@ -8,12 +8,14 @@ import json
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, to_locale
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from pages.models import AssociationSettings
 
@@ -149,6 +151,16 @@ def share_links(context, page):
     return {"url": url, "title": title, "targets": share_targets(url, title)}
 
 
+def logo_url(association):
+    """The editors' logo (PNG or SVG, at most 512 px high), or the shipped icon."""
+    if association.logo is not None:
+        try:
+            return association.logo.get_rendition("height-512").url
+        except SourceImageIOError:
+            pass
+    return static("images/icon-512.png")
+
+
 @register.simple_tag(takes_context=True)
 def association_json_ld(context):
     """schema.org data about the association (an NGO), for search engines' knowledge panels.
@@ -180,6 +192,70 @@ def association_json_ld(context):
             if getattr(association, field):
                 address[key] = getattr(association, field)
         data["address"] = address
-    data["logo"] = request.build_absolute_uri(static("images/icon-512.png"))
+    identifiers = []
+    if association.nip:
+        data["taxID"] = association.nip
+    for name, value in (("KRS", association.krs), ("REGON", association.regon)):
+        if value:
+            identifiers.append({"@type": "PropertyValue", "propertyID": name, "value": value})
+    if identifiers:
+        data["identifier"] = identifiers
+    if association.phone:
+        data["telephone"] = association.phone_link
+    if association.social_links:
+        data["sameAs"] = [link["url"] for link in association.social_links]
+    data["logo"] = request.build_absolute_uri(logo_url(association))
     text = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def document_details(document):
+    """A document's type and size for its link text, e.g. "(PDF, 240 KB)"."""
+    kind = document.file_extension.upper() or gettext("file")
+    size = document.get_file_size()
+    if size is None:  # the file is gone: name the type, not a made-up size
+        return f"({kind})"
+    return f"({kind}, {filesizeformat(size)})"
+
+
+def public_facts(request):
+    """What the placeholders in rich text stand for, read from the settings at render time.
+
+    The privacy notice names the data controller, its address and e-mail and how long messages
+    are kept; typed into the text, they would silently go stale when the settings change.
+    """
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    association = association_for(request)
+    address = ""
+    email = ""
+    if association is not None:
+        town = f"{association.postal_code} {association.locality}".strip()
+        address = ", ".join(part for part in (association.street_address, town) if part)
+        if association.public_email:
+            email = format_html('<a href="mailto:{0}">{0}</a>', association.public_email)
+    if not email:
+        try:
+            email = format_html(
+                '<a href="{}">{}</a>', reverse("contact:form"), gettext("the contact form")
+            )
+        except NoReverseMatch:
+            email = gettext("the contact form")
+    return {
+        "{nazwa}": escape(association.name if association else ""),
+        "{adres}": escape(address),
+        "{email}": email,
+        "{miesiace}": str(settings.CONTACT_RETENTION_MONTHS),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def rich_text_with_facts(context, value):
+    """Rich text with {nazwa}, {adres}, {email} and {miesiace} filled in from the settings."""
+    html = str(richtext(value))
+    if "{" in html:
+        for placeholder, fact in public_facts(context.get("request")).items():
+            html = html.replace(placeholder, str(fact))
+    return mark_safe(html)  # noqa: S308 - Wagtail's rich text with escaped values put in

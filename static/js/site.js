@@ -160,3 +160,55 @@
         init();
     }
 }());
+
+// Two-click video: nothing comes from YouTube or Vimeo until the visitor presses play; then
+// their privacy-enhanced player takes the place of the still image. Without JavaScript the
+// plain link under the film leads to it.
+(function () {
+    "use strict";
+
+    document.querySelectorAll("[data-video-player]").forEach(function (figure) {
+        var button = figure.querySelector(".video__play");
+        var frame = figure.querySelector(".video__frame");
+        if (!button || !frame) {
+            return;
+        }
+        button.hidden = false;
+        button.addEventListener("click", function () {
+            var player = document.createElement("iframe");
+            player.src = figure.dataset.videoPlayer;
+            player.title = figure.dataset.videoTitle;
+            player.allow = "autoplay; fullscreen; picture-in-picture";
+            player.allowFullscreen = true;
+            player.className = "video__player";
+            frame.replaceChildren(player);
+            player.focus();
+        });
+    });
+})();
+
+// "Kopiuj numer" beside the bank account number; without JavaScript the number is plain text.
+(function () {
+    "use strict";
+
+    document.querySelectorAll("[data-copy-box]").forEach(function (box) {
+        var button = box.querySelector("[data-copy-button]");
+        var text = box.querySelector("[data-copy-text]");
+        var status = box.querySelector("[data-copy-status]");
+        if (!button || !text || !navigator.clipboard || !window.isSecureContext) {
+            return;
+        }
+        button.hidden = false;
+        button.addEventListener("click", function () {
+            status.textContent = "";
+            navigator.clipboard.writeText(text.textContent.replace(/\s+/g, "")).then(
+                function () {
+                    status.textContent = box.dataset.copiedMessage;
+                },
+                function () {
+                    status.textContent = box.dataset.copyFailedMessage;
+                }
+            );
+        });
+    });
+})();

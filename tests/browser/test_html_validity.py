@@ -1,6 +1,7 @@
 """The public pages are valid HTML according to the Nu HTML Checker (vnu-jar from npm)."""
 
 import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
@@ -16,6 +17,27 @@ def test_public_pages_are_valid_html(client, association_content, tmp_path):
         "missing-page-404": client.get("/nie-ma-takiej-strony/").content.decode(),
         "server-error-500": server_error(RequestFactory().get("/")).content.decode(),
     }
+
+    assert html_errors(documents, tmp_path) == []
+
+
+def test_new_page_types_and_every_block_are_valid_html(
+    client, association_content, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEBUG = True
+    call_command("seed_demo_content", "--pages", "1", "--events", "0", "--articles", "0")
+    settings.DEBUG = False
+    documents = {
+        name: client.get(path).content.decode()
+        for name, path in {
+            "every-block": "/przyklad-1/",
+            "association-data": "/o-stowarzyszeniu/dane/",
+            "support": "/wesprzyj-nas/",
+            "about-section": "/o-stowarzyszeniu/",
+        }.items()
+    }
+    assert all("</html>" in html for html in documents.values())
 
     assert html_errors(documents, tmp_path) == []
 

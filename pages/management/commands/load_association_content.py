@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
-from pages.models import AssociationSettings, ContentPage, MissionPage
+from pages.models import AssociationDataPage, AssociationSettings, ContentPage, MissionPage
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "plac_nzs.json"
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         }
         self.fill_settings(site, content["settings"])
         self.link_privacy_page(site, pages.get("polityka-prywatnosci"))
+        self.ensure_data_section(mission_page, content.get("data_section"))
         self.stdout.write(f"Mission page: {mission_page.url_path} (id {mission_page.pk})")
 
     def ensure_mission_page(self, data):
@@ -86,6 +87,39 @@ class Command(BaseCommand):
         page.save_revision().publish()
         self.stdout.write(self.style.SUCCESS(f"Page created: {page.url_path}"))
         return page
+
+    def ensure_data_section(self, mission_page, data):
+        """ "O stowarzyszeniu" in the menu, with the public record page ("Dane") under it.
+
+        Created once, like the other pages; its numbers come from the settings, which start
+        empty (the admin's dashboard lists what is still missing).
+        """
+        if data is None or AssociationDataPage.objects.exists():
+            return
+        section = mission_page.get_children().filter(slug=data["slug"]).first()
+        if section is None:
+            section = ContentPage(
+                title=data["title"],
+                slug=data["slug"],
+                introduction=data["introduction"],
+                show_in_menus=True,
+            )
+            mission_page.add_child(instance=section)
+            section.save_revision().publish()
+        record = AssociationDataPage(
+            title=data["record_title"],
+            slug=data["record_slug"],
+            introduction=data["record_introduction"],
+            show_in_menus=True,
+        )
+        section.add_child(instance=record)
+        record.save_revision().publish()
+        section = section.specific
+        section.body = [
+            ("call_to_action", {"text": data["record_title"], "page": record, "url": ""}),
+        ]
+        section.save_revision().publish()
+        self.stdout.write(self.style.SUCCESS(f"Page created: {record.url_path}"))
 
     def link_privacy_page(self, site, page):
         settings = AssociationSettings.for_site(site)
