@@ -78,7 +78,7 @@ class ArticleFeed(Feed):
         return [
             Enclosure(
                 url=self.root_url + attachment.document.url,
-                length=str(attachment.document.file_size or 0),
+                length=str(attachment.document.get_file_size() or 0),
                 mime_type=attachment.mime_type,
             )
             for attachment in article.attachments.all()

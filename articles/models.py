@@ -44,7 +44,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticleIndexPage(RoutablePageMixin, CacheablePageMixin, Page):
+class ArticleIndexPage(FoldedSearchMixin, RoutablePageMixin, CacheablePageMixin, Page):
     """The list of articles ("Aktualności"), linked from the site menu."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -53,6 +53,11 @@ class ArticleIndexPage(RoutablePageMixin, CacheablePageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("per_page")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("folded_search_text"),
+    ]
 
     show_in_menus_default = True
     parent_page_types = ["pages.MissionPage"]
@@ -154,7 +159,7 @@ class ArticleIndexPage(RoutablePageMixin, CacheablePageMixin, Page):
         kind, _tag = self.filter_from(kind=kind)
         return self.render_listing(request, kind=kind)
 
-    @path("tag/<slug:tag_slug>/")
+    @path("tag/<str:tag_slug>/")
     def articles_with_tag(self, request, tag_slug):
         _kind, tag = self.filter_from(tag_slug=tag_slug)
         return self.render_listing(request, tag=tag)
@@ -168,7 +173,7 @@ class ArticleIndexPage(RoutablePageMixin, CacheablePageMixin, Page):
         kind, _tag = self.filter_from(kind=kind)
         return self.render_feed(request, feed_format, kind=kind)
 
-    @path("tag/<slug:tag_slug>/kanal/<str:feed_format>/")
+    @path("tag/<str:tag_slug>/kanal/<str:feed_format>/")
     def tag_feed(self, request, tag_slug, feed_format):
         _kind, tag = self.filter_from(tag_slug=tag_slug)
         return self.render_feed(request, feed_format, tag=tag)

@@ -9,8 +9,10 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
+from search.text import FoldedSearchMixin
 
 MANIFESTO_FEATURES = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 
@@ -32,7 +34,7 @@ class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(label=_("Text"), features=MANIFESTO_FEATURES, icon="pilcrow")
 
 
-class MissionPage(CacheablePageMixin, Page):
+class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
     """The association's home page: what it stands for, and how to reach it.
 
     Its sections follow the original one-page site: manifesto, goals ("Chcemy…"),
@@ -91,6 +93,13 @@ class MissionPage(CacheablePageMixin, Page):
         ),
     ]
 
+    search_fields = Page.search_fields + [
+        index.SearchField("manifesto"),
+        index.SearchField("goals"),
+        index.SearchField("activities"),
+        index.SearchField("folded_search_text"),
+    ]
+
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["pages.ContentPage", "articles.ArticleIndexPage"]
     max_count = 1
@@ -101,13 +110,19 @@ class MissionPage(CacheablePageMixin, Page):
         verbose_name_plural = _("mission pages")
 
 
-class ContentPage(CacheablePageMixin, Page):
+class ContentPage(FoldedSearchMixin, CacheablePageMixin, Page):
     """A plain page for anything beyond the mission, e.g. the privacy notice."""
 
     introduction = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+        index.SearchField("folded_search_text"),
+    ]
 
     parent_page_types = ["pages.MissionPage", "pages.ContentPage"]
     subpage_types = ["pages.ContentPage"]
