@@ -4,6 +4,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from articles.models import ArticleIndexPage, ArticleKind, ArticlePage
 
@@ -32,26 +34,27 @@ def seed_articles(count, stdout=None):
     index = article_index()
     today = timezone.localdate()
     made = []
-    with transaction.atomic():
+    tags = {}
+    for _title, tag, _lead in TOPICS:
+        tags[tag] = Tag.objects.get_or_create(slug=tag, defaults={"name": tag})[0]
+    # Demo articles refer to nothing else: the reference index has nothing to learn from them.
+    with transaction.atomic(), disable_reference_index_auto_update():
         start = ArticlePage.objects.child_of(index).count()
         for number in range(start, start + count):
             title, tag, lead = TOPICS[number % len(TOPICS)]
-            article = index.add_child(
-                instance=ArticlePage(
-                    title=f"{title} ({number + 1})",
-                    slug=f"artykul-{number + 1}",
-                    kind=KINDS[number % len(KINDS)],
-                    date=today - datetime.timedelta(days=number),
-                    lead=lead,
-                    authors="Zarząd Stowarzyszenia",
-                    body=[("paragraph", f"<p>{lead} Tekst przykładowy numer {number + 1}.</p>")],
-                    first_published_at=timezone.now(),
-                    last_published_at=timezone.now(),
-                )
+            article = ArticlePage(
+                title=f"{title} ({number + 1})",
+                slug=f"artykul-{number + 1}",
+                kind=KINDS[number % len(KINDS)],
+                date=today - datetime.timedelta(days=number),
+                lead=lead,
+                authors="Zarząd Stowarzyszenia",
+                body=[("paragraph", f"<p>{lead} Tekst przykładowy numer {number + 1}.</p>")],
+                first_published_at=timezone.now(),
+                last_published_at=timezone.now(),
             )
-            article.tags.add(tag)
-            article.save()
-            made.append(article)
+            article.tags.add(tags[tag])  # saved with the page, in the same write
+            made.append(index.add_child(instance=article))
     if stdout is not None:
         stdout.write(f"Articles: {len(made)} added under {index.url_path}.")
     return made

@@ -44,7 +44,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticleIndexPage(FoldedSearchMixin, RoutablePageMixin, CacheablePageMixin, Page):
+class ArticleIndexPage(FoldedSearchMixin, CacheablePageMixin, RoutablePageMixin, Page):
     """The list of articles ("Aktualności"), linked from the site menu."""
 
     introduction = models.TextField(_("introduction"), blank=True)

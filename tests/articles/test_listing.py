@@ -85,3 +85,21 @@ def test_the_mission_page_shows_the_latest_three(client, association_content):
     latest = soup.select(".latest-articles .article-teaser__title")
     assert [h.get_text(strip=True)[-3:] for h in latest] == ["(1)", "(2)", "(3)"]
     assert soup.select_one(".latest-articles p:last-child a")["href"] == article_index().url
+
+
+def test_the_list_and_the_feeds_come_from_the_page_cache_until_an_editor_publishes(
+    client, association_content
+):
+    publish_article(title="Pierwszy")
+    index_url = article_index().url
+    for address in ["", "kanal/rss/", "rodzaj/aktualnosc/kanal/atom/", "tag/brak/"]:
+        first = client.get(index_url + address)
+        if first.status_code == 404:
+            continue  # a missing tag is never cached
+        assert first["X-Page-Cache"] == "miss", address
+        assert client.get(index_url + address)["X-Page-Cache"] == "hit", address
+    publish_article(title="Drugi")
+    fresh = client.get(index_url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert titles(fresh) == ["Drugi", "Pierwszy"]
+    assert b"Drugi" in client.get(index_url + "kanal/rss/").content
