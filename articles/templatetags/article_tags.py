@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
-from articles.models import ArticleIndexPage, ArticlePage
+from articles.models import ArticlePage
+from pages.cache import any_view_restrictions
 from pages.models import AssociationSettings
 
 register = template.Library()
@@ -17,15 +18,24 @@ register = template.Library()
 
 @register.inclusion_tag("articles/latest_articles.html", takes_context=True)
 def latest_articles(context, count=3):
-    """The newest published articles of the site, e.g. ``{% latest_articles 3 %}``."""
+    """The newest published articles of the site, e.g. ``{% latest_articles 3 %}``.
+
+    One query: the mission page stays cheap to render right after an editor publishes.
+    """
     request = context.get("request")
-    articles = ArticlePage.objects.live().public().order_by("-date", "-first_published_at", "-pk")
-    index = ArticleIndexPage.objects.live().public()
+    articles = ArticlePage.objects.live().order_by("-date", "-first_published_at", "-pk")
+    if any_view_restrictions():
+        articles = articles.public()
     site = Site.find_for_request(request) if request is not None else None
     if site is not None:
-        articles = articles.descendant_of(site.root_page)
-        index = index.descendant_of(site.root_page)
-    return {"articles": list(articles[:count]), "index": index.first(), "request": request}
+        # The site's root from Wagtail's cached list of roots, not from another query.
+        for root in Site.get_site_root_paths():
+            if root.site_id == site.pk:
+                articles = articles.filter(url_path__startswith=root.root_path)
+    articles = list(articles[:count])
+    # Articles sit right below their index, so its address is the newest one's parent.
+    index_url = articles[0].get_url(request).rstrip("/").rsplit("/", 1)[0] + "/" if articles else ""
+    return {"articles": articles, "index_url": index_url, "request": request}
 
 
 @register.inclusion_tag("articles/feed_links.html")
