@@ -3,6 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from articles.models import ArticleIndexPage
 from pages.models import ContentPage, MissionPage
 from tests.factories import content_page_form_data, mission_page_form_data
 
@@ -12,8 +13,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(Page, MissionPage)
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
-    def test_mission_page_holds_only_content_pages(self):
-        self.assertAllowedSubpageTypes(MissionPage, {ContentPage})
+    def test_mission_page_holds_content_pages_and_the_article_index(self):
+        self.assertAllowedSubpageTypes(MissionPage, {ContentPage, ArticleIndexPage})
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 

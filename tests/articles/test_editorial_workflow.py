@@ -16,7 +16,9 @@ from articles.models import ArticlePage
 from pages.tasks import publish_scheduled_pages
 from tests.factories import make_editor, run_mail_worker
 
-pytestmark = pytest.mark.django_db
+# The worker commits as it goes, like the real one; the site and groups from the
+# migrations are restored after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def schedule_article(go_live_at, title="Stanowisko o zieleni"):
@@ -78,6 +80,7 @@ def test_old_finished_checks_are_cleared_away(association_content):
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
 
 
+@pytest.mark.django_db
 def test_an_editor_previews_a_draft_that_visitors_cannot_see(
     client, association_content, django_user_model
 ):
