@@ -45,10 +45,11 @@ def test_the_list_shows_the_newest_first_ten_a_page(client, association_content)
     assert 'rel="prev"' in second.content.decode()
 
 
-@pytest.mark.parametrize("page", ["0", "3", "abc", "-1", "1.5", "9" * 30, ""])
-def test_a_page_number_that_is_not_there_is_not_found(client, association_content, page):
+# Not named "page": pytest-playwright's fixture of that name would make these browser tests.
+@pytest.mark.parametrize("number", ["0", "3", "abc", "-1", "1.5", "9" * 30, ""])
+def test_a_page_number_that_is_not_there_is_not_found(client, association_content, number):
     seed_articles(12)
-    response = client.get(article_index().url + f"?page={page}")
+    response = client.get(article_index().url + f"?page={number}")
     assert response.status_code == 404
 
 
