@@ -27,6 +27,8 @@ case "$command" in
         python docker/prepare_database.py --wait-only
         # A worker killed mid-task leaves its task "running" for ever: queue those messages again.
         python manage.py resume_deliveries
+        # Scheduled publishing runs on this worker, once a minute (pages/tasks.py).
+        python manage.py schedule_publishing
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)

@@ -57,7 +57,8 @@ def _release_stamp():
     """
     base = Path(settings.BASE_DIR)
     newest, count = 0.0, 0
-    folders = [base / "templates", base / "pages", base / "contact", base / "stowarzyszenie"]
+    folders = [base / name for name in ("templates", "stowarzyszenie", "pages", "contact")]
+    folders += [base / "articles", base / "search"]
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in {".html", ".py", ".txt", ".mo"}:

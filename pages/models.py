@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectL
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from pages.blocks import MANIFESTO_FEATURES, BaseStreamBlock, DocumentLinkBlock, ListItemsBlock
 from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
@@ -20,9 +21,10 @@ from pages.identifiers import (
     validate_nip,
     validate_regon,
 )
+from search.text import FoldedSearchMixin
 
 
-class MissionPage(CacheablePageMixin, Page):
+class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
     """The association's home page: what it stands for, and how to reach it.
 
     Its sections follow the original one-page site: manifesto, goals ("Chcemy…"),
@@ -81,8 +83,20 @@ class MissionPage(CacheablePageMixin, Page):
         ),
     ]
 
+    search_fields = Page.search_fields + [
+        index.SearchField("manifesto"),
+        index.SearchField("goals"),
+        index.SearchField("activities"),
+        index.SearchField("folded_search_text"),
+    ]
+
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ContentPage", "pages.AssociationDataPage", "pages.SupportPage"]
+    subpage_types = [
+        "pages.ContentPage",
+        "pages.AssociationDataPage",
+        "pages.SupportPage",
+        "articles.ArticleIndexPage",
+    ]
     max_count = 1
     template = "pages/mission_page.html"
 
@@ -91,13 +105,19 @@ class MissionPage(CacheablePageMixin, Page):
         verbose_name_plural = _("mission pages")
 
 
-class ContentPage(CacheablePageMixin, Page):
+class ContentPage(FoldedSearchMixin, CacheablePageMixin, Page):
     """A plain page for anything beyond the mission, e.g. the privacy notice."""
 
     introduction = models.TextField(_("introduction"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+        index.SearchField("folded_search_text"),
+    ]
 
     parent_page_types = ["pages.MissionPage", "pages.ContentPage"]
     subpage_types = ["pages.ContentPage", "pages.AssociationDataPage", "pages.SupportPage"]

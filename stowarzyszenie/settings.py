@@ -62,6 +62,9 @@ ALLOWED_HOSTS = env.list(
 INSTALLED_APPS = [
     "pages",
     "contact",
+    "articles",
+    "search",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -18,6 +18,7 @@ urlpatterns = [
     # and audio views would make challenges (and audio) without the per-client limit the
     # contact form's own views apply.
     re_path(r"^captcha/image/(?P<key>\w+)/$", question_picture, name="captcha-image"),
+    path("szukaj/", include("search.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),

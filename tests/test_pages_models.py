@@ -3,6 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from articles.models import ArticleIndexPage
 from pages.models import AssociationDataPage, ContentPage, MissionPage, SupportPage
 from tests.factories import content_page_form_data, mission_page_form_data
 
@@ -15,8 +16,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(Page, MissionPage)
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
-    def test_mission_page_holds_content_data_and_support_pages(self):
-        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES)
+    def test_mission_page_holds_content_data_support_pages_and_the_article_index(self):
+        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES | {ArticleIndexPage})
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 

@@ -46,13 +46,16 @@ def page_title(page, association):
 
 
 def page_description(page, association):
-    description = getattr(page, "search_description", "")
+    description = getattr(page, "search_description", "") or getattr(page, "link_preview_text", "")
     return description or (association.share_text if association else "")
 
 
-def preview_image(request, association):
-    """The editors' chosen image cropped to the size previews use, or the shipped default."""
-    image = association.share_image if association else None
+def preview_image(request, association, page=None):
+    """The page's own image (e.g. an article's) or the editors' chosen one, cropped to the size
+    previews use, or the shipped default."""
+    image = getattr(page, "link_preview_image", None)
+    if image is None:
+        image = association.share_image if association else None
     if image is not None:
         try:
             rendition = image.get_rendition("fill-{}x{}".format(*PREVIEW_SIZE))
@@ -86,9 +89,10 @@ def link_preview(context, canonical=True):
         "description": page_description(page, association),
         "url": canonical_url(request, page),
         "canonical": canonical,
+        "type": getattr(page, "link_preview_type", "website"),
         "site_name": association.name if association else "",
         "locale": OG_LOCALES.get(language, to_locale(language)),
-        "image": preview_image(request, association) if request else None,
+        "image": preview_image(request, association, page) if request else None,
     }
 
 
