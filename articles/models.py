@@ -18,8 +18,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from pages.blocks import BaseStreamBlock
 from pages.cache import CacheablePageMixin
-from pages.models import BodyBlock
 from search.text import FoldedSearchMixin, folded_search_text, searchable_values
 
 
@@ -192,7 +192,7 @@ class ArticlePage(FoldedSearchMixin, CacheablePageMixin, Page):
     lead = models.TextField(
         _("lead"), help_text=_("One or two sentences shown in the list, the feeds and previews.")
     )
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("image"),
