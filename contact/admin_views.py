@@ -4,6 +4,8 @@ Only users with the contact message permissions see it: the "Zarząd" group (cre
 migration) and superusers. Messages come only from residents: nobody can add one here.
 """
 
+import datetime
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr, yesno
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -24,8 +27,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from . import board_views
 from .mail import board_recipients
-from .models import ContactMessage
+from .models import ContactMessage, ReplyTemplate
 
 # Cells a spreadsheet program would run as a formula (CSV injection), see OWASP.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,16 +67,44 @@ class MessagePermissionPolicy(ModelPermissionPolicy):
 
 
 class MessageFilterSet(WagtailFilterSet):
+    kolejka = django_filters.ChoiceFilter(
+        label=gettext_lazy("Show"),
+        choices=[
+            ("moje", gettext_lazy("assigned to me")),
+            ("nieprzypisane", gettext_lazy("not assigned")),
+            ("czekajace", gettext_lazy("waiting for an answer too long")),
+        ],
+        method="filter_queue",
+        empty_label=gettext_lazy("all"),
+    )
     received_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Received"), widget=DateRangePickerWidget
     )
 
     class Meta:
         model = ContactMessage
-        fields = ["handling_state", "delivery_state", "is_spam", "received_at"]
+        fields = ["kolejka", "handling_state", "delivery_state", "is_spam", "received_at"]
+
+    def filter_queue(self, queryset, name, value):
+        if value == "moje":
+            return queryset.filter(assigned_to=self.request.user)
+        if value == "nieprzypisane":
+            return queryset.filter(assigned_to__isnull=True).exclude(is_spam=True)
+        if value == "czekajace":
+            return board_views.waiting_too_long(queryset)
+        return queryset
 
 
 class MessageIndexView(generic.IndexView):
+    # Times as the board reads them (Europe/Warsaw); XLSX gets real date cells.
+    custom_value_preprocess = {
+        **generic.IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            "xlsx": lambda value: timezone.make_naive(timezone.localtime(value)),
+            "csv": lambda value: timezone.localtime(value).strftime("%Y-%m-%d %H:%M"),
+        },
+    }
+
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         # The name opens the message itself; Wagtail would open the edit form (here only
         # the handling state), which is one click away from the message.
@@ -111,7 +143,7 @@ class MessageIndexView(generic.IndexView):
         return response
 
 
-class MessageInspectView(generic.InspectView):
+class MessageInspectView(board_views.PlainInspectMixin, generic.InspectView):
     template_name = "contact/admin/message_inspect.html"
     resend_url_name = None
 
@@ -133,6 +165,7 @@ class MessageInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["can_resend"] = self.object.can_be_resent and self.user_has_permission("change")
         context["resend_url"] = self.resend_url
+        context.update(self.thread_context())
         return context
 
     @property
@@ -210,6 +243,7 @@ class MessageViewSet(ModelViewSet):
         "sender_email",
         Column("short_text", label=capfirst(gettext_lazy("message")), accessor=short_text),
         "handling_state",
+        "assigned_to",
         "delivery_state",
         DateColumn("received_at", label=capfirst(gettext_lazy("received")), sort_key="received_at"),
     ]
@@ -239,13 +273,13 @@ class MessageViewSet(ModelViewSet):
         "sender_email",
         "text",
         "handling_state",
+        "assigned_to",
         "delivery_state",
         "delivery_attempts",
         "delivery_last_error",
         "delivery_next_attempt_at",
         "delivered_at",
         "is_spam",
-        "spam_reason",
         "consent_given",
         "consent_clause_version",
     ]
@@ -268,7 +302,36 @@ class MessageViewSet(ModelViewSet):
         urlpatterns = [
             pattern for pattern in super().get_urlpatterns() if pattern.name not in ("add", "copy")
         ]
-        return urlpatterns + [path("resend/<int:pk>/", self.resend_view, name="resend")]
+        return urlpatterns + [
+            path("resend/<int:pk>/", self.resend_view, name="resend"),
+            *[
+                path(f"{segment}/<int:pk>/", answer_forbidden_with_403(view), name=name)
+                for segment, view, name in (
+                    ("reply", board_views.reply_view, "reply"),
+                    ("note", board_views.note_view, "note"),
+                    ("assign", board_views.assign_view, "assign"),
+                    ("access", board_views.access_export_view, "access_export"),
+                )
+            ],
+        ]
+
+
+class ReplyTemplateViewSet(ModelViewSet):
+    """The board's ready answers, edited like any other list in the admin."""
+
+    model = ReplyTemplate
+    name = "ready_answers"
+    url_prefix = "ready-answers"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Ready answers")
+    menu_order = 151
+    add_to_admin_menu = True
+    form_fields = ["title", "text"]
+    list_display = ["title"]
+    search_fields = ["title", "text"]
+    copy_view_enabled = False
+    add_to_reference_index = False
 
 
 message_viewset = MessageViewSet()
+ready_answer_viewset = ReplyTemplateViewSet()
