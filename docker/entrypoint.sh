@@ -26,6 +26,8 @@ case "$command" in
         python docker/prepare_database.py --wait-only
         # A worker killed mid-task leaves its task "running" for ever: queue those messages again.
         python manage.py resume_deliveries
+        # With IMAP_URL set, the worker also reads residents' answers from the mailbox.
+        python manage.py poll_mailbox --schedule
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)
