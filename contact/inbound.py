@@ -16,7 +16,7 @@ import logging
 import re
 from datetime import timedelta
 from email import policy
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -133,10 +133,31 @@ def body_text(parsed):
     return text.replace("\r\n", "\n").strip()
 
 
+def before_quoted_history(text):
+    """Cut at the first quoted line ("> …") and the attribution line above it.
+
+    The cleaner below knows many mail programs' "On … wrote:" lines, but not Thunderbird's
+    Polish "W dniu … pisze:"; a quote that follows an attribution is history in any language.
+    """
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith(">"):
+            head = lines[:index]
+            while head and not head[-1].strip():
+                head.pop()
+            if head and head[-1].rstrip().endswith(":"):
+                head.pop()
+            return "\n".join(head).strip() or text
+    return text
+
+
 def without_history(text):
     """The new part of an answer: quoted history and signature cut off for reading."""
+    text = before_quoted_history(text)
     try:
-        latest = EmailReplyParser(languages=REPLY_LANGUAGES).parse_reply(text=text)
+        parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(text=text)
+        # `body` is the newest part without its signature ("Pozdrawiam…", "-- ").
+        latest = parsed.replies[0].body if parsed.replies else None
     except Exception:  # a cleaner's bug must not stop the mail from being read
         logger.exception("Could not strip the quoted history of a reply.")
         latest = None
@@ -148,17 +169,6 @@ def attachment_names(parsed):
     for part in parsed.iter_attachments():
         names.append(mail.header_safe(part.get_filename() or part.get_content_type(), 120))
     return "\n".join(names)
-
-
-def received_time(parsed):
-    try:
-        moment = parsedate_to_datetime(str(parsed.get("Date", "")))
-    except (TypeError, ValueError):
-        return timezone.now()
-    if moment is None or timezone.is_naive(moment):
-        return timezone.now()
-    # A sender's clock far in the future must not reorder the thread.
-    return min(moment, timezone.now())
 
 
 def take_in(raw):
@@ -179,7 +189,8 @@ def take_in(raw):
         entry = Entry.objects.create(
             message=message,
             kind=Entry.Kind.INBOUND,
-            created_at=received_time(parsed),
+            # When it reached the mailbox, not the sender's clock: keeps the thread in order.
+            created_at=timezone.now(),
             subject=mail.header_safe(str(parsed.get("Subject", "")), 300),
             text=text,
             shown_text=without_history(text),
