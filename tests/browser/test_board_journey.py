@@ -39,8 +39,9 @@ def imap_server(settings):
 def test_board_member_answers_a_forgotten_question_and_sees_the_residents_reply(
     page, public_site, smtp_server, imap_server, django_user_model, artifacts_dir
 ):
-    from pages.models import AssociationSettings
     from wagtail.models import Site
+
+    from pages.models import AssociationSettings
 
     association = AssociationSettings.for_site(Site.objects.get(is_default_site=True))
     association.board_recipients = "zarzad@plac-nzs.example"
