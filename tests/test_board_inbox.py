@@ -148,9 +148,9 @@ def test_the_dashboard_counts_new_waiting_and_undelivered_messages(board_client)
 
     text = dashboard_panel(board_client)
 
-    assert "4 nowe wiadomości" in text
-    assert "1 bez odpowiedzi dłużej niż 3 dni" in text
-    assert "1 niedoręczona do zarządu" in text
+    assert "Nowe: 4" in text
+    assert "Bez odpowiedzi dłużej niż 3 dni: 1" in text
+    assert "Niedoręczone do zarządu: 1" in text
     assert "Nie ustawiono adresów" not in text
 
 
@@ -158,9 +158,9 @@ def test_a_question_shows_up_as_waiting_after_n_days(board_client, settings):
     set_board_recipients()
     settings.CONTACT_UNANSWERED_DAYS = 7
     make_contact_message(received_at=timezone.now() - timedelta(days=6))
-    assert "0 bez odpowiedzi dłużej niż 7 dni" in dashboard_panel(board_client)
+    assert "Bez odpowiedzi dłużej niż 7 dni: 0" in dashboard_panel(board_client)
     ContactMessage.objects.update(received_at=timezone.now() - timedelta(days=8))
-    assert "1 bez odpowiedzi dłużej niż 7 dni" in dashboard_panel(board_client)
+    assert "Bez odpowiedzi dłużej niż 7 dni: 1" in dashboard_panel(board_client)
 
 
 def test_the_dashboard_warns_when_no_board_address_is_set(board_client):

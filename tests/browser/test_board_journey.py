@@ -68,9 +68,9 @@ def test_board_member_answers_a_forgotten_question_and_sees_the_residents_reply(
 
     # The dashboard says what waits.
     panel = page.locator("#messages-summary-section")
-    expect(panel).to_contain_text("1 bez odpowiedzi dłużej niż 3 dni")
+    expect(panel).to_contain_text("Bez odpowiedzi dłużej niż 3 dni: 1")
     panel.screenshot(path=artifacts_dir / "board-dashboard-panel.png")
-    panel.get_by_role("link", name="1 bez odpowiedzi dłużej niż 3 dni").click()
+    panel.get_by_role("link", name="Bez odpowiedzi dłużej niż 3 dni: 1").click()
     page.get_by_role("link", name="Anna Kowalska").click()
     expect(page.get_by_role("link", name="anna@example.org", exact=True)).to_have_attribute(
         "href", "mailto:anna@example.org"
