@@ -289,3 +289,32 @@ def explain_delivery_error(error):
         "explanation": explanation,
         "error": error,
     }
+
+
+def resume_replies():
+    """Queue an attempt for every reply still waiting to be sent that has no attempt queued.
+
+    A worker killed mid-task leaves its task "RUNNING" for ever; only one attempt can claim
+    the reply, so a duplicate attempt is harmless. Returns how many were queued.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    queued_ids = set()
+    for row in DBTaskResult.objects.filter(
+        task_path=send_reply.module_path, status="READY"
+    ).values_list("args_kwargs", flat=True):
+        queued_ids.add((row or {}).get("kwargs", {}).get("entry_id"))
+    waiting = Entry.objects.filter(kind=Entry.Kind.REPLY).filter(
+        Q(delivery_state=State.PENDING)
+        | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - STALE_CLAIM)
+    )
+    count = 0
+    for entry in waiting.exclude(pk__in=[i for i in queued_ids if i is not None]):
+        send_reply.enqueue(
+            entry_id=entry.pk,
+            attempt=entry.delivery_attempts + 1,
+            since=entry.created_at.isoformat(),
+        )
+        count += 1
+    return count

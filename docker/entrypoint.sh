@@ -26,8 +26,8 @@ case "$command" in
         python docker/prepare_database.py --wait-only
         # A worker killed mid-task leaves its task "running" for ever: queue those messages again.
         python manage.py resume_deliveries
-        # With IMAP_URL set, the worker also reads residents' answers from the mailbox.
-        python manage.py poll_mailbox --schedule
+        # Unsent replies again; with IMAP_URL or CONTACT_DIGEST_HOUR set, the mailbox and the digest.
+        python manage.py start_mail_jobs
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)

@@ -204,6 +204,9 @@ IMAP_URL = env.str("IMAP_URL", default="")
 IMAP_POLL_SECONDS = env.int("IMAP_POLL_SECONDS", default=120)
 # The dashboard counts a question as waiting too long after this many days without an answer.
 CONTACT_UNANSWERED_DAYS = env.int("CONTACT_UNANSWERED_DAYS", default=3)
+# A daily e-mail to the board listing the questions waiting too long, at this hour (0-23,
+# Warsaw time); empty: no digest.
+CONTACT_DIGEST_HOUR = env.int("CONTACT_DIGEST_HOUR", default=None)
 # --- end of residents' messages block ---
 
 # --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---

@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
@@ -87,7 +88,7 @@ W dniu 25.11.2026 o 16:21, Stowarzyszenie Plac NZS pisze:
 
 
 def read_the_mailbox():
-    call_command("poll_mailbox", "--schedule", verbosity=0)
+    call_command("start_mail_jobs", stdout=StringIO())
     run_mail_worker()
 
 

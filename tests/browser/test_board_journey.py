@@ -7,6 +7,7 @@ import tempfile
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -107,7 +108,7 @@ def test_board_member_answers_a_forgotten_question_and_sees_the_residents_reply(
         "Dziękuję, przyjdę!\n\nW dniu 25.11.2026 o 16:21, Plac NZS pisze:\n> Zapraszamy!\n"
     )
     imap_server.deliver(answer.as_bytes())
-    call_command("poll_mailbox", "--schedule", verbosity=0)
+    call_command("start_mail_jobs", stdout=StringIO())
     run_mail_worker()
     assert ThreadEntry.objects.filter(message=message, kind="inbound").exists()
 

@@ -1,10 +1,8 @@
-"""Read residents' answers from the association's mailbox (IMAP_URL) into their threads.
+"""Read residents' answers from the association's mailbox (IMAP_URL) into their threads, once.
 
-`poll_mailbox` reads once (cron, or by hand); `poll_mailbox --schedule` only makes sure the
-mail worker reads the mailbox every IMAP_POLL_SECONDS (run before the worker starts).
+The mail worker does this every IMAP_POLL_SECONDS (queued by `start_mail_jobs`); this command
+is for cron or for trying the settings by hand.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -13,22 +11,11 @@ from contact import inbound
 
 
 class Command(BaseCommand):
-    help = "Read residents' answers from the mailbox in IMAP_URL into their threads."
+    help = "Read residents' answers from the mailbox in IMAP_URL into their threads, once."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="Only queue the worker's regular reading of the mailbox.",
-        )
-
-    def handle(self, *args, schedule, **options):
+    def handle(self, *args, **options):
         if not settings.IMAP_URL:
             self.stdout.write("IMAP_URL is not set: no mailbox to read.")
-            return
-        if schedule:
-            queued = inbound.schedule_next_poll(delay=timedelta(0))
-            self.stdout.write("Mailbox reading queued." if queued else "Already queued.")
             return
         filed, left = inbound.poll_mailbox()
         self.stdout.write(f"{filed} mail(s) filed into threads, {left} left in the mailbox.")
