@@ -113,6 +113,10 @@ class MessageIndexView(generic.IndexView):
             field_name, column_class, get_url=self.get_inspect_url, **kwargs
         )
 
+    def get_base_queryset(self):
+        # The "assigned to" column: one query for the page, however many rows.
+        return super().get_base_queryset().select_related("assigned_to")
+
     def get(self, request, *args, **kwargs):
         if not self.is_export and not board_recipients():
             messages.warning(

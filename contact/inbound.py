@@ -224,7 +224,13 @@ def poll_mailbox(url=None):
             raw = next((item[1] for item in fetched if isinstance(item, tuple)), None)
             if raw is None:
                 continue
-            if take_in(raw) is None:
+            try:
+                entry = take_in(raw)
+            except Exception:
+                # One mail the code cannot read must not hold up the others; it stays unread.
+                logger.exception("Could not file a mail from the mailbox.")
+                entry = None
+            if entry is None:
                 left += 1
                 continue
             connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")

@@ -12,8 +12,8 @@ resident's answer carries them back, which is how contact/inbound.py finds the t
 
 import logging
 import re
+import secrets
 from datetime import timedelta
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -90,6 +90,11 @@ def thread_message_ids(message):
         .values_list("message_id_header", flat=True)
     )
     return ids
+
+
+def new_message_id(message):
+    """A Message-ID of its own for each mail; short, so the header line is never folded."""
+    return f"<reply-{message.pk}.{secrets.token_hex(10)}@{mail_domain()}>"
 
 
 def references_for(ids):
@@ -171,7 +176,7 @@ def start_reply(message, author, text):
             subject=reply_subject(message),
             text=reply_body(message, text),
             shown_text=text.strip(),
-            message_id_header=make_msgid(idstring=f"reply-{message.pk}", domain=mail_domain()),
+            message_id_header=new_message_id(message),
             in_reply_to_header=ids[-1],
             references_header=references_for(ids),
             delivery_state=State.PENDING,

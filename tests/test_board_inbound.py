@@ -59,12 +59,14 @@ def residents_answer(answered, text, **headers):
     """What Thunderbird sends when the resident presses "Reply" on `answered`."""
     mail = EmailMessage()
     mail["From"] = "Anna Kowalska <anna@example.org>"
-    mail["To"] = str(answered["Reply-To"])
+    mail["To"] = str(answered["Reply-To"]).strip()
     mail["Subject"] = "Re: " + str(answered["Subject"]).strip()
     mail["Date"] = format_datetime(timezone.now())
     mail["Message-ID"] = make_msgid(domain="example.org")
-    mail["In-Reply-To"] = str(answered["Message-ID"])
-    mail["References"] = f"{answered['References']} {answered['Message-ID']}".strip()
+    mail["In-Reply-To"] = str(answered["Message-ID"]).strip()
+    mail["References"] = (
+        f"{str(answered['References']).strip()} {str(answered['Message-ID']).strip()}"
+    )
     for name, value in headers.items():
         del mail[name.replace("_", "-")]
         if value is not None:
@@ -144,9 +146,9 @@ def test_the_boards_next_reply_answers_the_residents_mail(smtp_server, imap_serv
 
     second = board_replies(board_client, smtp_server, message, "Do zobaczenia!")
 
-    assert str(second["In-Reply-To"]) == answer["Message-ID"]
-    assert str(second["References"]).split()[-2:] == [
-        str(first["Message-ID"]),
+    assert str(second["In-Reply-To"]).strip() == answer["Message-ID"]
+    assert str(second["References"]).strip().split()[-2:] == [
+        str(first["Message-ID"]).strip(),
         answer["Message-ID"],
     ]
     body = second.get_body(preferencelist=("plain",)).get_content()
@@ -171,7 +173,7 @@ def test_a_new_mail_to_the_signed_reply_address_is_matched(
     settings.CONTACT_REPLY_ADDRESS = "odpowiedzi@plac-nzs.example"
     message = make_contact_message()
     sent = board_replies(board_client, smtp_server, message)
-    assert str(sent["Reply-To"]) == signed_reply_address(message)
+    assert str(sent["Reply-To"]).strip() == signed_reply_address(message)
     fresh = residents_answer(sent, "Jeszcze jedno pytanie.", In_Reply_To=None, References=None)
     fresh.replace_header("Subject", "Nowe pytanie")
     imap_server.deliver(fresh.as_bytes())

@@ -273,3 +273,19 @@ def test_an_editor_cannot_read_the_access_export(client, django_user_model):
     message = make_contact_message()
     client.force_login(make_editor(django_user_model))
     assert client.get(f"/admin/messages/access/{message.pk}/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_assigned_messages(board_client, ewa, jan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count):
+        ContactMessage.objects.all().delete()
+        for number in range(count):
+            make_contact_message(assigned_to=ewa if number % 2 else jan)
+        with CaptureQueriesContext(connection) as captured:
+            assert board_client.get(INDEX).status_code == 200
+        return len(captured)
+
+    queries_for(1)  # the first request fills the settings and session caches
+    assert queries_for(3) == queries_for(30)

@@ -86,7 +86,7 @@ def test_the_resident_gets_the_answer_threaded_under_their_question(
     mail = delivered["message"]
     assert delivered["rcpt_tos"] == ["anna@example.org"]
     assert parseaddr(str(mail["From"]))[1] == "noreply@plac-nzs.example"
-    assert parseaddr(str(mail["Reply-To"]))[1] == "kontakt@plac-nzs.example"
+    assert parseaddr(str(mail["Reply-To"]).strip())[1] == "kontakt@plac-nzs.example"
     # (An encoded header keeps a leading space after parsing; mail programs drop it.)
     subject = str(mail["Subject"]).strip()
     assert subject == f"Re: Kiedy będzie następne spotkanie? Pytam dla sąsiadów. [#{message.pk}]"
@@ -94,9 +94,9 @@ def test_the_resident_gets_the_answer_threaded_under_their_question(
     board_email_id = (
         f"<contact-{message.pk}.{int(message.received_at.timestamp())}@plac-nzs.example>"
     )
-    assert str(mail["Message-ID"]) == entry.message_id_header
-    assert str(mail["In-Reply-To"]) == board_email_id
-    assert str(mail["References"]) == board_email_id
+    assert str(mail["Message-ID"]).strip() == entry.message_id_header
+    assert str(mail["In-Reply-To"]).strip() == board_email_id
+    assert str(mail["References"]).strip() == board_email_id
     body = mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert body.startswith("Dzień dobry, spotkanie jest w piątek o 18:00.")
     # The question quoted below, with its time in Warsaw (15:21 UTC is 16:21 there).
@@ -117,10 +117,10 @@ def test_a_second_answer_continues_the_same_thread_with_a_new_message_id(
     run_mail_worker()
 
     first, second = (m["message"] for m in smtp_server.received)
-    first_id, second_id = str(first["Message-ID"]), str(second["Message-ID"])
+    first_id, second_id = str(first["Message-ID"]).strip(), str(second["Message-ID"]).strip()
     assert first_id != second_id
-    assert str(second["In-Reply-To"]) == first_id
-    assert str(second["References"]).split() == [str(first["References"]), first_id]
+    assert str(second["In-Reply-To"]).strip() == first_id
+    assert str(second["References"]).strip().split() == [str(first["References"]).strip(), first_id]
     assert str(second["Subject"]) == str(first["Subject"])
 
 
