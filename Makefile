@@ -66,7 +66,7 @@ serve:
 run: setup serve
 dev: setup serve
 
-test: install browser-test-tools
+test: install test-tools
 	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -81,10 +81,21 @@ mutants: install
 CHROMIUM ?= /usr/bin/chromium
 JAVA ?= /usr/bin/java
 ESPEAK ?= /usr/bin/espeak-ng
+DOVECOT ?= /usr/sbin/dovecot
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: browser-test-tools
+.PHONY: browser-test-tools test-tools
 browser-test-tools: $(CHROMIUM) $(JAVA) $(ESPEAK) node_modules/.installed
+
+# Everything the tests start: the browser tools and a real IMAP server.
+test-tools: browser-test-tools $(DOVECOT)
+
+# The tests read residents' answers from a real IMAP server: Debian's Dovecot, started by the
+# tests themselves with their own configuration on a free port (tests/imap_server.py).
+$(DOVECOT):
+	@echo "==> $(DOVECOT) is missing: installing Dovecot (IMAP) for the mailbox tests"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y dovecot-imapd
 
 # Debian's own browser: Playwright's browser downloads are not used (nor reachable here).
 $(CHROMIUM):

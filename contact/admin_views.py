@@ -29,8 +29,9 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from . import board_views
 from .mail import board_recipients
-from .models import ContactMessage
+from .models import ContactMessage, ReplyTemplate
 from .spreadsheets import DIALECTS, spreadsheet_safe, value_preprocessors
 
 
@@ -60,13 +61,32 @@ class MessagePermissionPolicy(ModelPermissionPolicy):
 
 
 class MessageFilterSet(WagtailFilterSet):
+    kolejka = django_filters.ChoiceFilter(
+        label=gettext_lazy("Show"),
+        choices=[
+            ("moje", gettext_lazy("assigned to me")),
+            ("nieprzypisane", gettext_lazy("not assigned")),
+            ("czekajace", gettext_lazy("waiting for an answer too long")),
+        ],
+        method="filter_queue",
+        empty_label=gettext_lazy("all"),
+    )
     received_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Received"), widget=DateRangePickerWidget
     )
 
     class Meta:
         model = ContactMessage
-        fields = ["handling_state", "delivery_state", "is_spam", "received_at"]
+        fields = ["kolejka", "handling_state", "delivery_state", "is_spam", "received_at"]
+
+    def filter_queue(self, queryset, name, value):
+        if value == "moje":
+            return queryset.filter(assigned_to=self.request.user)
+        if value == "nieprzypisane":
+            return queryset.filter(assigned_to__isnull=True).exclude(is_spam=True)
+        if value == "czekajace":
+            return board_views.waiting_too_long(queryset)
+        return queryset
 
 
 class MessageIndexView(generic.IndexView):
@@ -77,6 +97,10 @@ class MessageIndexView(generic.IndexView):
         return self._get_custom_column(
             field_name, column_class, get_url=self.get_inspect_url, **kwargs
         )
+
+    def get_base_queryset(self):
+        # The "assigned to" column: one query for the page, however many rows.
+        return super().get_base_queryset().select_related("assigned_to")
 
     def get(self, request, *args, **kwargs):
         if not self.is_export and not board_recipients():
@@ -89,6 +113,7 @@ class MessageIndexView(generic.IndexView):
             )
         return super().get(request, *args, **kwargs)
 
+    # Times as the board reads them (Europe/Warsaw), XLSX with real date cells, yes/no in Polish.
     custom_value_preprocess = {
         **generic.IndexView.custom_value_preprocess,
         **value_preprocessors(generic.IndexView.FORMAT_CSV, generic.IndexView.FORMAT_XLSX),
@@ -147,7 +172,7 @@ class MessageIndexView(generic.IndexView):
         return buttons
 
 
-class MessageInspectView(generic.InspectView):
+class MessageInspectView(board_views.PlainInspectMixin, generic.InspectView):
     template_name = "contact/admin/message_inspect.html"
     resend_url_name = None
 
@@ -169,6 +194,7 @@ class MessageInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["can_resend"] = self.object.can_be_resent and self.user_has_permission("change")
         context["resend_url"] = self.resend_url
+        context.update(self.thread_context())
         return context
 
     @property
@@ -246,6 +272,7 @@ class MessageViewSet(ModelViewSet):
         "sender_email",
         Column("short_text", label=capfirst(gettext_lazy("message")), accessor=short_text),
         "handling_state",
+        "assigned_to",
         "delivery_state",
         DateColumn("received_at", label=capfirst(gettext_lazy("received")), sort_key="received_at"),
     ]
@@ -275,13 +302,13 @@ class MessageViewSet(ModelViewSet):
         "sender_email",
         "text",
         "handling_state",
+        "assigned_to",
         "delivery_state",
         "delivery_attempts",
         "delivery_last_error",
         "delivery_next_attempt_at",
         "delivered_at",
         "is_spam",
-        "spam_reason",
         "consent_given",
         "consent_clause_version",
     ]
@@ -304,7 +331,36 @@ class MessageViewSet(ModelViewSet):
         urlpatterns = [
             pattern for pattern in super().get_urlpatterns() if pattern.name not in ("add", "copy")
         ]
-        return urlpatterns + [path("resend/<int:pk>/", self.resend_view, name="resend")]
+        return urlpatterns + [
+            path("resend/<int:pk>/", self.resend_view, name="resend"),
+            *[
+                path(f"{segment}/<int:pk>/", answer_forbidden_with_403(view), name=name)
+                for segment, view, name in (
+                    ("reply", board_views.reply_view, "reply"),
+                    ("note", board_views.note_view, "note"),
+                    ("assign", board_views.assign_view, "assign"),
+                    ("access", board_views.access_export_view, "access_export"),
+                )
+            ],
+        ]
+
+
+class ReplyTemplateViewSet(ModelViewSet):
+    """The board's ready answers, edited like any other list in the admin."""
+
+    model = ReplyTemplate
+    name = "ready_answers"
+    url_prefix = "ready-answers"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Ready answers")
+    menu_order = 151
+    add_to_admin_menu = True
+    form_fields = ["title", "text"]
+    list_display = ["title"]
+    search_fields = ["title", "text"]
+    copy_view_enabled = False
+    add_to_reference_index = False
 
 
 message_viewset = MessageViewSet()
+ready_answer_viewset = ReplyTemplateViewSet()

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,14 @@ class ContactMessage(models.Model):
         choices=HandlingState.choices,
         default=HandlingState.NEW,
         db_index=True,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
     )
 
     class Meta:
@@ -210,3 +219,92 @@ class ThrottleCount(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… {self.hits}"
+
+
+class ThreadEntry(models.Model):
+    """One step in the conversation about a message, after the resident's question.
+
+    The board's replies (sent to the resident through the mail queue), the resident's own
+    mails that came back through the association's mailbox, and the board's internal notes,
+    which never leave the admin. Deleted with the message (retention, erasure).
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("reply from the board")
+        INBOUND = "inbound", _("mail from the resident")
+        NOTE = "note", _("internal note")
+
+    class DeliveryState(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not delivered")
+
+    message = models.ForeignKey(
+        ContactMessage, on_delete=models.CASCADE, related_name="thread", verbose_name=_("message")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # The full text as written or received; `shown_text` is it without quoted history and
+    # signature, for reading in the thread.
+    text = models.TextField(_("text"))
+    shown_text = models.TextField(_("text shown"), blank=True)
+    attachments = models.TextField(
+        _("attachments (not stored)"),
+        blank=True,
+        help_text=_("Names of attachments the mail had; the files themselves are not kept."),
+    )
+    # RFC 5322 threading: the Message-ID of this mail, and the ids it answered.
+    message_id_header = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
+    in_reply_to_header = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
+    references_header = models.TextField(_("References"), blank=True)
+
+    delivery_state = models.CharField(
+        _("delivery"), max_length=20, choices=DeliveryState.choices, blank=True
+    )
+    delivery_attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
+    delivery_last_error = models.TextField(_("last delivery error"), blank=True)
+    delivery_claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thread entry")
+        verbose_name_plural = _("thread entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.message.reference} {self.get_kind_display()}"
+
+    @property
+    def display_text(self):
+        return self.shown_text or self.text
+
+
+class ReplyTemplate(models.Model):
+    """A ready answer ("gotowa odpowiedź") the board starts a reply from."""
+
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(
+        _("text"),
+        help_text=_("{name} is replaced with the resident's name."),
+    )
+
+    class Meta:
+        verbose_name = _("ready answer")
+        verbose_name_plural = _("ready answers")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def render(self, message):
+        return self.text.replace("{name}", message.sender_name)

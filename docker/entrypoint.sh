@@ -29,6 +29,8 @@ case "$command" in
         python manage.py resume_deliveries
         # Scheduled publishing runs on this worker, once a minute (pages/tasks.py).
         python manage.py schedule_publishing
+        # Unsent replies again; with IMAP_URL or CONTACT_DIGEST_HOUR set, the mailbox and the digest.
+        python manage.py start_mail_jobs
         exec python manage.py db_worker --backend mail "$@"
         ;;
     healthcheck)

@@ -248,6 +248,18 @@ CONTACT_DELIVERY_BACKOFF_SECONDS = [
 ]
 # `manage.py delete_old_messages` deletes messages older than this.
 CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
+# The board's replies to residents: answers come back to this address (its "+14.signature"
+# variants must reach the same mailbox); empty: Reply-To is the association's public e-mail.
+CONTACT_REPLY_ADDRESS = env.str("CONTACT_REPLY_ADDRESS", default="")
+# The association's mailbox, read by the mail worker for residents' answers, e.g.
+# imaps://user:password@imap.example.org/INBOX. Empty: nothing is read.
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_POLL_SECONDS = env.int("IMAP_POLL_SECONDS", default=120)
+# The dashboard counts a question as waiting too long after this many days without an answer.
+CONTACT_UNANSWERED_DAYS = env.int("CONTACT_UNANSWERED_DAYS", default=3)
+# A daily e-mail to the board listing the questions waiting too long, at this hour (0-23,
+# Warsaw time); empty: no digest.
+CONTACT_DIGEST_HOUR = env.int("CONTACT_DIGEST_HOUR", default=None)
 # --- end of residents' messages block ---
 
 # --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---
