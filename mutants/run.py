@@ -404,8 +404,9 @@ def main(argv=None):
             slip.detail = "needs PostgreSQL: run with DATABASE_URL=postgres://…"
     runnable = [slip for slip in slips if not slip.result]
 
-    # CI stops a job with SIGTERM: clean up as for Ctrl+C.
+    # CI stops a job with SIGTERM: clean up as for Ctrl+C (which a script's `&` would ignore).
     signal.signal(signal.SIGTERM, stop_as_for_ctrl_c)
+    signal.signal(signal.SIGINT, stop_as_for_ctrl_c)
     started = time.monotonic()
     try:
         tree = folder / "tree"
