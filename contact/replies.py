@@ -31,13 +31,12 @@ from pages.models import AssociationSettings
 
 from . import mail
 from .models import ContactMessage, ThreadEntry
-from .tasks import describe, pause_after
+from .tasks import describe, pause_after, stale_claim
 
 logger = logging.getLogger(__name__)
 
 Entry = ThreadEntry
 State = ThreadEntry.DeliveryState
-STALE_CLAIM = timedelta(minutes=15)
 # Enough for every mail program; a long thread keeps its root and latest mails.
 MAX_REFERENCES = 20
 
@@ -214,7 +213,7 @@ def send_reply(entry_id, attempt=1, retry=0, since=None):
         Entry.objects.filter(pk=entry_id, kind=Entry.Kind.REPLY, delivery_attempts=attempt - 1)
         .filter(
             Q(delivery_state=State.PENDING)
-            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - STALE_CLAIM)
+            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
         )
         .update(delivery_state=State.SENDING, delivery_attempts=attempt, delivery_claimed_at=now)
     )
@@ -312,7 +311,7 @@ def resume_replies():
         queued_ids.add((row or {}).get("kwargs", {}).get("entry_id"))
     waiting = Entry.objects.filter(kind=Entry.Kind.REPLY).filter(
         Q(delivery_state=State.PENDING)
-        | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - STALE_CLAIM)
+        | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
     )
     count = 0
     for entry in waiting.exclude(pk__in=[i for i in queued_ids if i is not None]):
