@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$1" = "--kill-worker" ]; then
-    # Kill the mail worker running inside the chroot $2 (found by its root folder and command).
+    # Kill the mail worker running inside the chroot $2 (found by its root folder and command):
+    # the Python process only, not the shell loop that restarts it.
     for proc in /proc/[0-9]*; do
         if [ "$(readlink "$proc/root" 2>/dev/null)" = "$2" ] \
-            && tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q 'manage.py db_worker'; then
+            && tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q '^[^ ]*python[^ ]* manage.py db_worker'; then
             kill -KILL "${proc#/proc/}" && echo "    killed the mail worker (pid ${proc#/proc/})"
         fi
     done
