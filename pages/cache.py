@@ -57,7 +57,8 @@ def _release_stamp():
     """
     base = Path(settings.BASE_DIR)
     newest, count = 0.0, 0
-    folders = [base / "templates", base / "pages", base / "contact", base / "stowarzyszenie"]
+    apps = ("templates", "pages", "contact", "events", "stowarzyszenie")
+    folders = [base / name for name in apps]
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in {".html", ".py", ".txt", ".mo"}:

@@ -92,7 +92,7 @@ class MissionPage(CacheablePageMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ContentPage"]
+    subpage_types = ["pages.ContentPage", "events.EventIndexPage"]
     max_count = 1
     template = "pages/mission_page.html"
 

@@ -39,6 +39,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 INSTALLED_APPS = [
     "pages",
     "contact",
+    "events",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -195,6 +196,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CONTACT_DELIVERY_GIVE_UP_HOURS = env.int("CONTACT_DELIVERY_GIVE_UP_HOURS", default=26)
 # `manage.py delete_old_messages` deletes messages older than this.
 CONTACT_RETENTION_MONTHS = env.int("CONTACT_RETENTION_MONTHS", default=24)
+# `manage.py erase_old_registrations` removes registrants' personal data this many days after
+# the date (the number of people stays for reports).
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
 # --- end of residents' messages block ---
 
 # --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---

@@ -14,6 +14,8 @@ urlpatterns = [
     # Contact form (issue 3): before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
     path("captcha/", include("captcha.urls")),
+    # Event registration, calendars and feeds.
+    path("", include("events.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),
