@@ -35,6 +35,10 @@ def po_entries(path):
             msgid, current = ast.literal_eval(line[6:]), "id"
         elif line.startswith("msgstr "):
             msgstr, current = ast.literal_eval(line[7:]), "str"
+        elif line.startswith("msgstr["):
+            # A plural: translated only when every form is.
+            form = ast.literal_eval(line.split("] ", 1)[1])
+            msgstr, current = (form if msgstr is None else msgstr and form), "str"
         elif line.startswith('"') and current == "id":
             msgid += ast.literal_eval(line)
         elif line.startswith('"') and current == "str":

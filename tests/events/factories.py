@@ -75,3 +75,20 @@ def register_directly(event_date, name="Anna Mieszkanka", email="anna@example.or
         consent_given=True,
         consent_clause_version="sha256:test",
     )
+
+
+def edit_dates(event, change):
+    """An editor edits the dates in the page editor and publishes: `change(dates)` gets the
+    list of the event's dates to change, remove from, or add to, and returns it."""
+    dates = change(list(event.dates.all()))
+    event.dates = dates
+    event.save_revision().publish()
+    return type(event).objects.get(pk=event.pk)
+
+
+def move_date(event, start, end, which=0):
+    def change(dates):
+        dates[which].start, dates[which].end = start, end
+        return dates
+
+    return edit_dates(event, change)
