@@ -131,13 +131,53 @@ class EventPageForm(WagtailAdminPageForm):
         label=_("Yes, remove dates with registrations and tell the people registered"),
         required=False,
     )
+    repeat = forms.ChoiceField(
+        label=_("Add more dates"),
+        required=False,
+        choices=[
+            ("", _("no")),
+            ("weekly", _("every week")),
+            ("fortnightly", _("every second week")),
+            ("monthly", _("every month, on the same weekday")),
+        ],
+        help_text=_(
+            "Adds dates like the first one, with the same time and places, up to the day "
+            "below. You can then move or remove single dates."
+        ),
+    )
+    repeat_until = forms.DateField(label=_("until"), required=False)
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        rule, until = self.cleaned_data.get("repeat"), self.cleaned_data.get("repeat_until")
+        dates = list(page.dates.all())
+        if rule and until and dates:
+            from .series import series_dates
+
+            first = min(dates, key=lambda d: d.start)
+            taken = {d.start for d in dates}
+            extra = [
+                EventDate(
+                    start=start,
+                    end=end,
+                    all_day=first.all_day,
+                    capacity=first.capacity,
+                )
+                for start, end in series_dates(first.start, first.end, rule, until)
+                if start not in taken
+            ]
+            page.dates = dates + extra
+        if commit:
+            page.save()
+        return page
 
     def clean(self):
         cleaned = super().clean()
         removed = [
             form.instance
             for form in self.formsets["dates"].forms
-            if form.instance.pk and form.cleaned_data.get("DELETE")
+            # The formsets are validated after this form: read the tick as the browser sent it.
+            if form.instance.pk and form["DELETE"].value()
         ]
         registered = Registration.objects.filter(
             event_date__in=removed, status__in=Registration.ACTIVE
@@ -234,6 +274,7 @@ class EventPage(CacheablePageMixin, Page):
         FieldPanel("image"),
         FieldPanel("body"),
         InlinePanel("dates", heading=_("Dates"), label=_("Date"), min_num=1),
+        MultiFieldPanel([FieldPanel("repeat"), FieldPanel("repeat_until")], heading=_("Series")),
         FieldPanel("confirm_removing_dates"),
         MultiFieldPanel(
             [
@@ -273,6 +314,14 @@ class EventPage(CacheablePageMixin, Page):
             heading=_("Registration"),
         ),
         FieldPanel("report"),
+        InlinePanel(
+            "registration_access",
+            heading=_("Registrations visible to"),
+            label=_("Person"),
+            help_text=_(
+                "Besides the board, these people see and manage this event's registrations."
+            ),
+        ),
     ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
@@ -478,9 +527,23 @@ class Registration(models.Model):
     def is_active(self):
         return self.status in self.ACTIVE
 
+    def erase_personal_data(self):
+        """RODO: the person's data goes; the row stays, so the counts for reports stay too."""
+        type(self).objects.filter(pk=self.pk).update(
+            name="",
+            email="",
+            organisation="",
+            dietary_needs="",
+            accessibility_needs="",
+            erased_at=timezone.now(),
+        )
+        EventMail.objects.filter(registration_id=self.pk).delete()
+
 
 class RegistrationAccess(models.Model):
     """Someone the event's editor lets see its registrations (beyond the board)."""
+
+    panels = [FieldPanel("user")]
 
     event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="registration_access")
     user = models.ForeignKey(
