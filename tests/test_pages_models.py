@@ -12,8 +12,10 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(Page, MissionPage)
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
-    def test_mission_page_holds_only_content_pages(self):
-        self.assertAllowedSubpageTypes(MissionPage, {ContentPage})
+    def test_mission_page_holds_content_pages_and_the_events(self):
+        from events.models import EventIndexPage
+
+        self.assertAllowedSubpageTypes(MissionPage, {ContentPage, EventIndexPage})
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 

@@ -190,7 +190,7 @@ def test_a_dates_page_never_shows_personal_data(client, index):
         assert "Zofia" not in body and "zofia@example.org" not in body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_taking_the_last_place_at_once_only_one_gets_it(
     live_server, association_content
 ):
