@@ -57,8 +57,8 @@ def _release_stamp():
     """
     base = Path(settings.BASE_DIR)
     newest, count = 0.0, 0
-    folders = [base / name for name in ("templates", "stowarzyszenie", "pages", "contact")]
-    folders += [base / "articles", base / "search"]
+    apps = ("templates", "stowarzyszenie", "pages", "contact", "events", "articles", "search")
+    folders = [base / name for name in apps]
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in {".html", ".py", ".txt", ".mo"}:

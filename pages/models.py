@@ -95,6 +95,7 @@ class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
         "pages.ContentPage",
         "pages.AssociationDataPage",
         "pages.SupportPage",
+        "events.EventIndexPage",
         "articles.ArticleIndexPage",
     ]
     max_count = 1

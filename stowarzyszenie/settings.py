@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "wagtail.contrib.routable_page",
+    "events",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -260,6 +261,9 @@ CONTACT_UNANSWERED_DAYS = env.int("CONTACT_UNANSWERED_DAYS", default=3)
 # A daily e-mail to the board listing the questions waiting too long, at this hour (0-23,
 # Warsaw time); empty: no digest.
 CONTACT_DIGEST_HOUR = env.int("CONTACT_DIGEST_HOUR", default=None)
+# `manage.py erase_old_registrations` removes registrants' personal data this many days after
+# the date (the number of people stays for reports).
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
 # --- end of residents' messages block ---
 
 # --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---

@@ -19,6 +19,8 @@ urlpatterns = [
     # contact form's own views apply.
     re_path(r"^captcha/image/(?P<key>\w+)/$", question_picture, name="captcha-image"),
     path("szukaj/", include("search.urls")),
+    # Event registration, calendars and feeds.
+    path("", include("events.urls")),
     # Findability: crawlers' and browsers' site-wide files.
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path("site.webmanifest", pages_views.web_app_manifest, name="web_app_manifest"),

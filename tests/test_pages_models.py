@@ -4,6 +4,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from articles.models import ArticleIndexPage
+from events.models import EventIndexPage
 from pages.models import AssociationDataPage, ContentPage, MissionPage, SupportPage
 from tests.factories import content_page_form_data, mission_page_form_data
 
@@ -16,8 +17,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(Page, MissionPage)
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
-    def test_mission_page_holds_content_data_support_pages_and_the_article_index(self):
-        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES | {ArticleIndexPage})
+    def test_mission_page_holds_content_data_support_pages_the_events_and_the_article_index(self):
+        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES | {EventIndexPage, ArticleIndexPage})
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 

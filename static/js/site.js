@@ -212,3 +212,36 @@
         });
     });
 })();
+
+/* Event pages: the places left for each date come per visitor (the page itself may be cached),
+ * and a date that closed since the page was cached hides its form. Without JavaScript the
+ * registration page shows both. */
+(function () {
+    "use strict";
+
+    function init() {
+        var form = document.querySelector("[data-registration-form][data-fresh-url]");
+        if (!form) { return; }
+        var url = form.getAttribute("data-fresh-url") + "?tylko=miejsca";
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            })
+            .then(function (parts) {
+                document.querySelectorAll("[data-places-left]").forEach(function (element) {
+                    element.textContent = parts.places[element.getAttribute("data-places-left")] || "";
+                });
+                if (!parts.open) { form.hidden = true; }
+            })
+            .catch(function () {
+                // The places are a convenience: the form and the registration page still work.
+            });
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+    } else {
+        init();
+    }
+})();

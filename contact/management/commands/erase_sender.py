@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from wagtail import hooks
 
 from contact.models import ContactMessage
 
@@ -24,11 +25,17 @@ class Command(BaseCommand):
             raise CommandError(f"“{email}” is not an e-mail address.") from None
         messages = ContactMessage.objects.filter(sender_email__iexact=email)
         count = messages.count()
+        # Other apps' personal data from the same address (e.g. event registrations).
+        others = [erase(email, dry_run) for erase in hooks.get_hooks("erase_sender")]
         if dry_run:
             self.stdout.write(f"Would delete {count} message(s) from {email}.")
+            for line in others:
+                self.stdout.write(f"Would erase {line}.")
             return
         messages.delete()
         # The audit log outlives the messages: it keeps their numbers only.
         ContactMessage.scrub_log_entries()
         # Queued delivery attempts for these messages find nothing and end quietly.
         self.stdout.write(f"Deleted {count} message(s) from {email}.")
+        for line in others:
+            self.stdout.write(f"Erased {line}.")

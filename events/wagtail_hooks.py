@@ -1,0 +1,21 @@
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import RegistrationPermissionPolicy, registration_viewset
+from .models import Registration
+
+register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
+
+
+@hooks.register("register_admin_viewset")
+def register_registration_viewset():
+    return registration_viewset
+
+
+@hooks.register("erase_sender")
+def erase_registrations(email, dry_run):
+    """`manage.py erase_sender EMAIL` covers event registrations too."""
+    from .erasure import erase_person
+
+    count = erase_person(email, dry_run=dry_run)
+    return f"{count} event registration(s)"

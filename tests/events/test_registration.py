@@ -1,0 +1,232 @@
+"""A resident registers for a date: places, the waitlist, closing, cancelling, bad input."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from events.models import Registration
+from tests.factories import captcha_answer, form_fields, written_a_minute_ago
+
+from .factories import in_days, make_event, make_event_index, register_directly
+
+pytestmark = pytest.mark.django_db
+
+RESIDENT = {"name": "Jan Mieszkaniec", "email": "jan@example.org", "consent": "on"}
+
+
+@pytest.fixture
+def index(association_content):
+    return make_event_index(association_content)
+
+
+def fill_in(response, **changes):
+    data = form_fields(response, form_id="formularz-zapisu")
+    data.update(RESIDENT)
+    data["people"] = "1"
+    data["captcha_1"] = captcha_answer(data["captcha_0"])
+    data["form_token"] = written_a_minute_ago()
+    data.update(changes)
+    return data
+
+
+def register_through_the_page(client, event_date, **changes):
+    url = f"/zapisy/{event_date.pk}/"
+    return client.post(url, fill_in(client.get(url), **changes))
+
+
+def test_resident_registers_and_sees_the_confirmation(client, index):
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 10}])
+    date = event.dates.get()
+
+    response = register_through_the_page(client, date, people="2")
+
+    assert response.status_code == 303
+    registration = Registration.objects.get()
+    assert (registration.name, registration.email, registration.people) == (
+        "Jan Mieszkaniec",
+        "jan@example.org",
+        2,
+    )
+    assert registration.status == "confirmed" and registration.consent_given
+    done = client.get(response["Location"])
+    assert "Dziękujemy za zapis" in done.content.decode()
+    assert "jan@example.org" not in done.content.decode()
+    assert client.get(f"/zapisy/{date.pk}/formularz.json").json()["places"][str(date.pk)] == (
+        "Zostało 8 miejsc"
+    )
+
+
+def test_when_the_date_is_full_the_next_person_joins_the_waitlist(client, index):
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 3}])
+    date = event.dates.get()
+    register_directly(date, people=2)
+
+    # Two more people do not fit in the one place left: they wait.
+    response = register_through_the_page(client, date, people="2")
+
+    registration = Registration.objects.get(email="jan@example.org")
+    assert registration.status == "waitlisted"
+    assert "Jesteś na liście rezerwowej" in client.get(response["Location"]).content.decode()
+
+
+def test_a_cancellation_promotes_the_first_people_who_fit(client, index):
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 3}])
+    date = event.dates.get()
+    first = register_directly(date, email="pierwsza@example.org", people=3)
+    big_group = register_directly(date, email="grupa@example.org", people=3)
+    couple = register_directly(date, email="para@example.org", people=2)
+    assert [big_group.status, couple.status] == ["waitlisted", "waitlisted"]
+
+    from events.registration import cancel
+
+    cancel(first.pk)
+
+    big_group.refresh_from_db()
+    couple.refresh_from_db()
+    # The first in line fits the three freed places; the couple keeps waiting.
+    assert big_group.status == "confirmed" and couple.status == "waitlisted"
+
+
+def test_the_cancel_link_asks_before_it_cancels(client, index):
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 1}])
+    date = event.dates.get()
+    registration = register_directly(date)
+    waiting = register_directly(date, email="czeka@example.org")
+    from events.registration_tokens import cancel_token
+
+    url = f"/zapisy/rezygnacja/{cancel_token(registration)}/"
+
+    # A mail scanner follows the link: nothing changes.
+    page = client.get(url)
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert "Tak, rezygnuję" in page.content.decode()
+
+    client.post(url)
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert waiting.status == "confirmed"
+    assert client.get("/zapisy/rezygnacja/podrobiony-link/").status_code == 404
+
+
+def test_registration_closes_at_the_time_the_editor_set(client, index):
+    event = make_event(
+        index,
+        dates=[
+            {
+                "start": in_days(7),
+                "end": in_days(7, 20),
+                "registration_closes_at": timezone.now() - timedelta(minutes=1),
+            }
+        ],
+    )
+    date = event.dates.get()
+
+    page = client.get(f"/zapisy/{date.pk}/")
+    response = client.post(f"/zapisy/{date.pk}/", {**RESIDENT, "people": "1"})
+
+    assert "Zapisy na ten termin są zamknięte" in page.content.decode()
+    assert "Zapisy na ten termin są zamknięte" in response.content.decode()
+    assert not Registration.objects.exists()
+    assert client.get(f"/zapisy/{date.pk}/formularz.json").json()["open"] is False
+
+
+def test_wrong_answer_keeps_what_the_resident_typed(client, index):
+    event = make_event(index, ask_dietary_needs=True)
+    date = event.dates.get()
+    url = f"/zapisy/{date.pk}/"
+
+    response = client.post(url, fill_in(client.get(url), captcha_1="99", dietary_needs="wegańska"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Popraw formularz" in body
+    assert 'value="wegańska"' in body and 'value="Jan Mieszkaniec"' in body
+    assert not Registration.objects.exists()
+
+
+def test_more_people_than_the_editor_allows_is_refused_in_polish(client, index):
+    event = make_event(index, max_people_per_registration=2)
+
+    response = register_through_the_page(client, event.dates.get(), people="3")
+
+    assert response.status_code == 200
+    assert "Wybierz poprawną wartość" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_the_honeypot_stores_nothing(client, index):
+    event = make_event(index)
+
+    response = register_through_the_page(client, event.dates.get(), website="http://spam")
+
+    assert response.status_code == 302
+    assert not Registration.objects.exists()
+
+
+def test_the_rate_limit_keeps_what_was_typed(client, index, settings):
+    settings.CONTACT_RATE_LIMIT = "1/10m"
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20)}])
+    date = event.dates.get()
+    register_through_the_page(client, date)
+
+    response = register_through_the_page(client, date, email="drugi@example.org")
+
+    assert response.status_code == 429
+    assert 'value="drugi@example.org"' in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_a_dates_page_never_shows_personal_data(client, index):
+    event = make_event(index)
+    register_directly(event.dates.get(), name="Zofia Tajemnicza", email="zofia@example.org")
+
+    for url in (event.url, index.url, f"/zapisy/{event.dates.get().pk}/"):
+        body = client.get(url).content.decode()
+        assert "Zofia" not in body and "zofia@example.org" not in body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_taking_the_last_place_at_once_only_one_gets_it(
+    live_server, association_content
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite locks the whole database for writes; the race needs PostgreSQL")
+    import requests
+
+    index = make_event_index(association_content)
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 1}])
+    url = f"{live_server.url}/zapisy/{event.dates.get().pk}/"
+    residents = 4
+    sessions, forms = [], []
+    for number in range(residents):
+        session = requests.Session()
+        page = session.get(url, timeout=30)
+
+        class Page:
+            content = page.content
+
+        forms.append(fill_in(Page, email=f"osoba{number}@example.org"))
+        sessions.append(session)
+
+    start = threading.Barrier(residents)
+    answers = []
+
+    def post(session, data):
+        start.wait()
+        answers.append(session.post(url, data=data, timeout=30, allow_redirects=False))
+
+    pairs = zip(sessions, forms, strict=True)
+    threads = [threading.Thread(target=post, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [303] * residents
+    statuses = sorted(Registration.objects.values_list("status", flat=True))
+    assert statuses == ["confirmed"] + ["waitlisted"] * (residents - 1)
