@@ -29,3 +29,10 @@ def resume_event_mail():
 
     return f"Queued delivery of {resume()} waiting event e-mail(s)."
 
+
+@hooks.register("csrf_failure")
+def registration_without_a_token(request, reason):
+    """A registration POST that fails CSRF finishes on the registration page, text kept."""
+    from .views import csrf_failure
+
+    return csrf_failure(request, reason)
