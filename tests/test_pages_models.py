@@ -18,7 +18,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(MissionPage, {Page})
 
     def test_mission_page_holds_content_data_support_pages_the_events_and_the_article_index(self):
-        self.assertAllowedSubpageTypes(MissionPage, CHILD_PAGES | {EventIndexPage, ArticleIndexPage})
+        self.assertAllowedSubpageTypes(
+            MissionPage, CHILD_PAGES | {EventIndexPage, ArticleIndexPage}
+        )
         self.assertCanCreateAt(MissionPage, ContentPage)
         self.assertCanNotCreateAt(MissionPage, MissionPage)
 
