@@ -25,6 +25,7 @@ from django.views import View
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+from wagtail import hooks
 
 from contact.captcha import WIDEST_QUESTION, discard_challenge, new_challenge, speak
 from contact.captcha_picture import draw_question, picture_size
@@ -273,9 +274,18 @@ def csrf_failure(request, reason=""):
 
     This is also how the mission page's form works without JavaScript: it has no
     token (the page may be shared from a cache), so the first POST lands here and
-    the resident finishes on /kontakt/ with nothing retyped. Other forms get
+    the resident finishes on /kontakt/ with nothing retyped. Event registration does the
+    same through its "csrf_failure" hook (events/wagtail_hooks.py); other forms get
     Django's usual 403 page.
     """
+    if request.method == "POST":
+        # Other apps' forms (an event's registration) answer through "csrf_failure" hooks:
+        # a response, or None when the request is not theirs.
+        for handle in hooks.get_hooks("csrf_failure"):
+            response = handle(request, reason)
+            if response is not None:
+                add_never_cache_headers(response)
+                return response
     if request.method != "POST" or request.path != reverse("contact:form"):
         return django_csrf_failure(request, reason)
     view = ContactFormView()

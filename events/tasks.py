@@ -66,6 +66,42 @@ def _after_failure(stored, attempt, retry, exc):
     return "retry"
 
 
+def resume(now=None):
+    """Queue an attempt for every e-mail still waiting that has none queued; returns how many.
+
+    Called by `manage.py resume_deliveries` (through the "resume_deliveries" Wagtail hook,
+    events/wagtail_hooks.py) before the mail worker starts: a worker killed mid-task leaves
+    its task "RUNNING" for good, and django-tasks-db never runs it again. Duplicated
+    attempts are harmless: the claim lets only one of them send.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    DBTaskResult.objects.filter(
+        status="RUNNING",
+        task_path=deliver_event_mail.module_path,
+        started_at__lt=now - stale_claim(),
+    ).update(status="FAILED", finished_at=now)
+    queued = 0
+    for stored in EventMail.objects.filter(state__in=[State.PENDING, State.SENDING]):
+        has_attempt = DBTaskResult.objects.filter(
+            status="READY",
+            task_path=deliver_event_mail.module_path,
+            args_kwargs__kwargs__mail_id=stored.pk,
+        ).exists()
+        if has_attempt:
+            continue
+        run_after = now
+        if stored.state == State.SENDING and stored.claimed_at:
+            # Perhaps still being sent by a live worker: take over only once stale.
+            run_after = max(now, stored.claimed_at + stale_claim())
+        deliver_event_mail.using(run_after=run_after).enqueue(
+            mail_id=stored.pk, attempt=stored.attempts + 1
+        )
+        queued += 1
+    return queued
+
+
 @task(backend="mail")
 def remind_registration(registration_id, start):
     """The reminder, unless the registration was cancelled or the date has moved since.

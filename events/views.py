@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from contact.captcha import discard_challenge, new_challenge
 from contact.consent import privacy_notice_url
 from contact.models import clause_version
 from contact.protection import count_attempt, form_token_age, make_form_token, sent_too_quickly
+from contact.views import TOKEN_REJECTED
 from pages.models import AssociationSettings
 
 from . import calendar
@@ -43,6 +44,10 @@ TOO_QUICK = gettext_lazy(
 # The "thank you" page for a robot caught by the honeypot: it shows no registration.
 NO_REGISTRATION = "-"
 CLOSED = gettext_lazy("Registration for this date is closed.")
+FINISH_HERE = gettext_lazy(
+    "Almost done: everything you typed is below. Please answer the security question and "
+    "send the registration again."
+)
 
 
 def registration_clause(request, event):
@@ -164,6 +169,39 @@ class RegistrationView(View):
             notice=notice,
         )
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+
+def csrf_failure(request, reason=""):
+    """A registration POST without a valid CSRF token, as the contact form's (contact/views.py).
+
+    The event page may come from a cache, so its form has no token until JavaScript fetches
+    one; without JavaScript the first POST lands here and the resident finishes on the
+    never-cached registration page with everything typed kept. None: not a registration.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "events:register":
+        return None
+    view = RegistrationView()
+    view.setup(request, **match.kwargs)
+    try:
+        view.event_date = open_date(match.kwargs["date_id"])
+    except Http404:
+        return None
+    view.event = view.event_date.event
+    if not view.event.registration_enabled:
+        return None
+    discard_challenge(request.POST.get("captcha_0"))
+    never_had_a_token = not request.POST.get("csrfmiddlewaretoken") and not request.POST.get(
+        "form_token"
+    )
+    return view.render_form(
+        view.get_form(initial=view.typed_values()),
+        notice=FINISH_HERE if never_had_a_token else TOKEN_REJECTED,
+        status=200 if never_had_a_token else 403,
+    )
 
 
 def registration_form_context(request, event_date, form, *, captcha, form_token, notice=None):

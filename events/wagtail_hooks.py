@@ -19,3 +19,20 @@ def erase_registrations(email, dry_run):
 
     count = erase_person(email, dry_run=dry_run)
     return f"{count} event registration(s)"
+
+
+@hooks.register("resume_deliveries")
+def resume_event_mail():
+    """`manage.py resume_deliveries` (run before the mail worker starts) re-queues residents'
+    event e-mails left behind by a killed worker too."""
+    from .tasks import resume
+
+    return f"Queued delivery of {resume()} waiting event e-mail(s)."
+
+
+@hooks.register("csrf_failure")
+def registration_without_a_token(request, reason):
+    """A registration POST that fails CSRF finishes on the registration page, text kept."""
+    from .views import csrf_failure
+
+    return csrf_failure(request, reason)

@@ -46,3 +46,45 @@ def test_the_checker_would_catch_an_error(tmp_path):
     broken = "<!DOCTYPE html><html lang=pl><title>x</title><p><div></p></html>"
 
     assert html_errors({"broken": broken}, tmp_path) != []
+
+
+def test_event_pages_are_valid_html(association_content, tmp_path):
+    """The event index, an event open for registration, the registration page (empty, with
+    errors, and after a CSRF failure) and the cancel page."""
+    from django.test import Client
+
+    from events.registration_tokens import cancel_token
+    from tests.events.factories import in_days, make_event, make_event_index, register_directly
+
+    index = make_event_index(association_content)
+    event = make_event(
+        index,
+        dates=[
+            {"start": in_days(7), "end": in_days(7, 20), "capacity": 10},
+            {"start": in_days(14), "end": in_days(14, 20), "capacity": 1},
+        ],
+    )
+    first, second = event.dates.order_by("start")
+    registration = register_directly(first)
+    register_directly(second, email="ewa@example.org")
+    client = Client()
+    registration_page = f"/zapisy/{first.pk}/"
+    documents = {
+        "event-index": client.get(index.url).content.decode(),
+        "event-page": client.get(event.url).content.decode(),
+        "registration-page": client.get(registration_page).content.decode(),
+        "registration-errors": client.post(
+            registration_page, {"name": "", "email": "nie-adres", "people": "1"}
+        ).content.decode(),
+        "registration-csrf-failure": Client(enforce_csrf_checks=True)
+        .post(registration_page, {"name": "Jan", "email": "jan@example.org"})
+        .content.decode(),
+        "cancel-page": client.get(
+            f"/zapisy/rezygnacja/{cancel_token(registration)}/"
+        ).content.decode(),
+    }
+    assert all("</html>" in html for html in documents.values())
+    assert "formularz-zapisu" in documents["event-page"]
+    assert 'aria-invalid="true"' in documents["registration-errors"]
+
+    assert html_errors(documents, tmp_path) == []

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Registration
+from events.views import FINISH_HERE
 from tests.factories import captcha_answer, form_fields, written_a_minute_ago
 
 from .factories import in_days, make_event, make_event_index, register_directly
@@ -230,3 +231,52 @@ def test_two_people_taking_the_last_place_at_once_only_one_gets_it(
     assert [a.status_code for a in answers] == [303] * residents
     statuses = sorted(Registration.objects.values_list("status", flat=True))
     assert statuses == ["confirmed"] + ["waitlisted"] * (residents - 1)
+
+
+def test_a_registration_from_the_cached_event_page_without_javascript_finishes_here(index):
+    """The cached event page's form has no CSRF token until JavaScript fetches one: without
+    it the POST lands on the never-cached registration page, everything typed kept, with a
+    Polish notice instead of Django's English 403 page."""
+    from django.test import Client
+
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20)}])
+    date = event.dates.get()
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(event.url)
+    assert 'name="csrfmiddlewaretoken"' not in page.content.decode()
+    typed = form_fields(page, form_id="formularz-zapisu")
+    typed.update(RESIDENT, people="2")
+
+    landed = visitor.post(f"/zapisy/{date.pk}/", typed)
+
+    assert landed.status_code == 200
+    assert "no-cache" in landed["Cache-Control"]
+    html = landed.content.decode()
+    with translation.override("pl"):
+        assert str(FINISH_HERE) in html and "Forbidden" not in html
+    kept = form_fields(landed, form_id="formularz-zapisu")
+    assert (kept["name"], kept["email"]) == ("Jan Mieszkaniec", "jan@example.org")
+    assert '<option value="2" selected>' in html
+    assert not Registration.objects.exists()
+
+    # The page the resident landed on has a token and a question: answering it registers.
+    finished = visitor.post(f"/zapisy/{date.pk}/", fill_in(landed, people="2"))
+    assert finished.status_code == 303
+    assert Registration.objects.get().people == 2
+
+
+def test_a_registration_with_an_out_of_date_token_keeps_what_was_typed(index):
+    from django.test import Client
+
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20)}])
+    date = event.dates.get()
+    visitor = Client(enforce_csrf_checks=True)
+    typed = fill_in(visitor.get(f"/zapisy/{date.pk}/"))
+    typed["csrfmiddlewaretoken"] = "x" * 64
+
+    landed = visitor.post(f"/zapisy/{date.pk}/", typed)
+
+    assert landed.status_code == 403
+    assert "Nie mogliśmy przyjąć formularza" in landed.content.decode()
+    assert form_fields(landed, form_id="formularz-zapisu")["email"] == "jan@example.org"
+    assert not Registration.objects.exists()

@@ -176,3 +176,49 @@ def test_a_moved_date_reminds_at_the_new_time_only(client, index, smtp_server):
 
     subjects = [m["Subject"] for m in mails_to(smtp_server, "jan@example.org")]
     assert subjects.count("Przypomnienie: Debata o Placu NZS") == 1
+
+
+@pytest.mark.parametrize("left_as", ["pending", "sending"])
+def test_an_e_mail_left_behind_by_a_killed_worker_is_sent_once_after_resume(
+    client, index, smtp_server, left_as
+):
+    """A worker killed mid-task leaves its task row RUNNING, and django-tasks-db never runs it
+    again: `resume_deliveries`, run before every worker start, queues a new attempt."""
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from events.tasks import deliver_event_mail
+
+    event = make_event(index, dates=[{"start": in_days(3), "end": in_days(3, 20)}])
+    register_through_the_page(client, event.dates.get())
+    long_ago = timezone.now() - timedelta(minutes=20)
+    # Killed after taking the task (pending) or after claiming the e-mail too (sending).
+    DBTaskResult.objects.filter(task_path=deliver_event_mail.module_path).update(
+        status="RUNNING", started_at=long_ago
+    )
+    if left_as == "sending":
+        EventMail.objects.update(state="sending", attempts=1, claimed_at=long_ago)
+    run_mail_worker()
+    assert mails_to(smtp_server, "jan@example.org") == []
+
+    out = StringIO()
+    call_command("resume_deliveries", stdout=out)
+    assert "Queued delivery of 1 waiting event e-mail(s)." in out.getvalue()
+    call_command("resume_deliveries", stdout=out)  # already queued: not queued twice
+    assert "Queued delivery of 0 waiting event e-mail(s)." in out.getvalue()
+    run_mail_worker()
+
+    [confirmation] = mails_to(smtp_server, "jan@example.org")
+    assert confirmation["Subject"] == "Potwierdzenie zapisu: Debata o Placu NZS"
+    stored = EventMail.objects.get()
+    assert stored.state == "sent"
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=deliver_event_mail.module_path, status="RUNNING"
+        ).count()
+        == 0
+    )

@@ -3,11 +3,15 @@
 Run before starting the mail worker (`make run` and production do): a worker that crashed
 mid-task leaves its task "RUNNING" forever, and such a message would otherwise wait for good.
 Duplicated attempts are harmless: only one of them can claim the message.
+
+Other apps' e-mails (events' e-mails to residents) are resumed by their "resume_deliveries"
+Wagtail hooks, each returning a line for the output, so contact does not import them.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from wagtail import hooks
 
 from contact.models import ContactMessage
 from contact.tasks import close_abandoned_attempts, deliver_message, stale_claim
@@ -46,3 +50,5 @@ class Command(BaseCommand):
             )
             queued += 1
         self.stdout.write(f"Queued delivery of {queued} waiting message(s).")
+        for resume in hooks.get_hooks("resume_deliveries"):
+            self.stdout.write(resume())
