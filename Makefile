@@ -142,7 +142,7 @@ check: install
 # wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
 bench: install
 	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
-	@$(MANAGE) compile_translations --verbosity=0
+	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

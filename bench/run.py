@@ -45,10 +45,11 @@ from bench.firstview import (  # noqa: E402
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/plac_nzs_benchmark_tmp"
 TARGET_FLOOR_RATIO = 0.5
 TARGET_POST_P50_MS = 50
-# Site, page, privacy restrictions, the latest three articles.
+# Site, page, privacy restrictions, the menu, the next three events (two), the latest articles.
 TARGET_QUERIES_UNCACHED = 7
-# Articles the benchmark site holds (articles/demo.py).
+# Articles and events the benchmark site holds (articles/demo.py, events/demo.py).
 BENCH_ARTICLES = 200
+BENCH_EVENTS = 200
 
 
 def free_port():
@@ -72,8 +73,10 @@ def server_env(database_url, work):
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
-        # Every POST comes from 127.0.0.1: lift the per-address limit for the load run only.
+        # Every request comes from 127.0.0.1: lift the per-address limits (sending, and new
+        # questions for the prepared POSTs) for the load run only.
         CONTACT_RATE_LIMIT="1000000/1m",
+        CONTACT_CHALLENGE_RATE_LIMIT="1000000/1m",
         CONTACT_MIN_FILL_SECONDS="1",
         PYTHONDONTWRITEBYTECODE="1",
     )
@@ -277,8 +280,10 @@ def measure(kind, args, work):
     shutil.rmtree(work / "cache", ignore_errors=True)
     manage(env, "migrate", "--noinput", "--verbosity=0")
     manage(env, "load_association_content", "--verbosity=0")
-    # A year and more of articles: the listing and the feed are measured as the site grows.
+    # A year and more of articles and events: listings and feeds are measured as the site grows.
     seed = f"from articles.demo import seed_articles; seed_articles({BENCH_ARTICLES})"
+    manage(env, "shell", "--no-imports", "-c", seed)
+    seed = f"from events.demo import seed_events; seed_events({BENCH_EVENTS})"
     manage(env, "shell", "--no-imports", "-c", seed)
     # Into the project's STATIC_ROOT, as `make run` does; only new or changed files are copied.
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
@@ -300,6 +305,8 @@ def measure(kind, args, work):
             "contact page": base + "/kontakt/",
             "article index": base + "/aktualnosci/",
             "article feed (RSS)": base + "/aktualnosci/kanal/rss/",
+            "event index": base + "/wydarzenia/",
+            "event calendar (.ics)": base + "/kalendarz/wydarzenia.ics",
             "static file (CSS)": base + css.group(1).decode() if css else None,
         }
         available = {name: url and fetch(url)[0] == 200 for name, url in targets.items()}
@@ -383,6 +390,8 @@ def table(report, args):
         "contact page",
         "article index",
         "article feed (RSS)",
+        "event index",
+        "event calendar (.ics)",
         "contact POST",
         "static file (CSS)",
     ]
