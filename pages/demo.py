@@ -21,7 +21,10 @@ def example_title(text):
 
 
 def example_image(title, colour="#0b4a6f", size=(1600, 1000)):
-    """An image in the media library: a coloured field with a lighter band, as a photo stand-in."""
+    """An image in the media library: sky, sun and a green field, as a photo stand-in.
+
+    The field is not the page's background colour, so the picture's edge shows in screenshots.
+    """
     from PIL import Image, ImageDraw
 
     image_model = get_image_model()
@@ -32,7 +35,7 @@ def example_image(title, colour="#0b4a6f", size=(1600, 1000)):
     picture = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(picture)
     width, height = size
-    draw.rectangle([0, height * 2 // 3, width, height], fill="#fbfaf7")
+    draw.rectangle([0, height * 2 // 3, width, height], fill="#4f7a35")
     draw.ellipse([width // 3, height // 5, width * 2 // 3, height * 2 // 3], fill="#f2c14e")
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=80)
