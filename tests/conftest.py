@@ -17,7 +17,7 @@ def association_content(db):
     return MissionPage.objects.get()
 
 
-# --- A real SMTP server for the board e-mails (board side) ---
+# --- A real SMTP server for the board e-mails ---
 
 
 class RecordingMailbox:
