@@ -64,15 +64,16 @@ def server_env(database_url, work):
         DJANGO_SETTINGS_MODULE="stowarzyszenie.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: no redirect to HTTPS, no HSTS, cookies usable without TLS,
+        # whatever a .env says.
+        SITE_URL="http://127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="0",
         DATABASE_URL=database_url,
         CACHE_URL=os.environ.get("BENCH_CACHE_URL", f"filecache://{work / 'cache'}"),
         EMAIL_URL="consolemail://",
         BENCH_FLOOR="1",
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies usable without TLS.
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
         # Every request comes from 127.0.0.1: lift the per-address limits (sending, and new
         # questions for the prepared POSTs) for the load run only.
         CONTACT_RATE_LIMIT="1000000/1m",

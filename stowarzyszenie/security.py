@@ -49,8 +49,9 @@ READABLE_CHARSETS = {"utf-8", "ascii"}
 class RequestCharsetMiddleware:
     """A body declared in another character set gets the site's 400 page at once.
 
-    Django would refuse it too, but only when a middleware or view first reads the form, as a
-    logged exception and with its own English page.
+    Django refuses a urlencoded form in another known charset too (BadRequest, then the same
+    400.html), but only when CSRF or a view first reads it, logging a traceback each time; it
+    reads a charset it does not know as UTF-8, and a multipart form in any charset it knows.
     """
 
     def __init__(self, get_response):

@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "captcha",
     "django_tasks",
     "django_tasks_db",
-    "axes",  # login throttle for /admin/ (production block below)
+    "axes",  # login throttle for /admin/ (Production section below)
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,7 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Security headers on every response, static files included (production block below).
+    # Security headers on every response, static files included (Production section below).
     "stowarzyszenie.security.SitePolicyMiddleware",
     # Before anything reads a form: a body in a character set the site cannot read gets 400.
     "stowarzyszenie.security.RequestCharsetMiddleware",
@@ -233,7 +233,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server makes no calls to other hosts
 
-# --- Residents' messages: delivery to the board and RODO housekeeping (board branch) ---
+# --- Residents' messages: delivery to the board and RODO housekeeping ---
 # An SMTP server that accepts the connection and then hangs must not block the mail worker
 # forever (Django's default is no timeout at all); a timeout counts as a failed attempt.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -264,9 +264,7 @@ CONTACT_DIGEST_HOUR = env.int("CONTACT_DIGEST_HOUR", default=None)
 # `manage.py erase_old_registrations` removes registrants' personal data this many days after
 # the date (the number of people stays for reports).
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
-# --- end of residents' messages block ---
-
-# --- Page cache and benchmark (issue 6; see pages/cache.py and bench/) ---
+# --- Page cache and benchmark (see pages/cache.py and bench/) ---
 # How long the server and shared caches (CDN, Varnish, nginx) keep a page; 0 turns it off.
 # Our own copy is dropped at once when an editor publishes or changes a setting.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
@@ -437,9 +435,7 @@ if SENTRY_DSN:
         include_local_variables=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
-# --- end of production block ---
-
-# --- Contact form, the resident's side (issue 3) -----------------------------
+# --- Contact form, the resident's side ---
 # Sending attempts per client address ("5/10m" = 5 per 10 minutes); failed captchas count too.
 CONTACT_RATE_LIMIT = env.str("CONTACT_RATE_LIMIT", default="5/10m")
 # New security questions per client address (each page view of the form makes one).
@@ -448,7 +444,7 @@ CONTACT_CHALLENGE_RATE_LIMIT = env.str("CONTACT_CHALLENGE_RATE_LIMIT", default="
 CONTACT_SPOKEN_RATE_LIMIT = env.str("CONTACT_SPOKEN_RATE_LIMIT", default="20/10m")
 # A form sent sooner than this after it was handed out is stored as spam (time trap).
 CONTACT_MIN_FILL_SECONDS = env.int("CONTACT_MIN_FILL_SECONDS", default=3)
-# TRUSTED_PROXY_COUNT (production block above) also decides whose address is rate limited.
+# TRUSTED_PROXY_COUNT (Production section above) also decides whose address is rate limited.
 # The spoken question; empty switches it off, and it is hidden where espeak-ng is not installed.
 ESPEAK_NG_PATH = env.str("ESPEAK_NG_PATH", default="espeak-ng")
 # django-simple-captcha: a Polish arithmetic question, valid CAPTCHA_TIMEOUT minutes and once.

@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
-    # Contact form (issue 3): before Wagtail's catch-all.
+    # Contact form: before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
     # Only the picture, drawn by the contact app (any machine, no libraqm): the library's refresh
     # and audio views would make challenges (and audio) without the per-client limit the

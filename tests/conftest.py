@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +19,25 @@ def association_content(db):
     return MissionPage.objects.get()
 
 
-# --- A real SMTP server for the board e-mails (board side) ---
+# --- A real Dovecot IMAP server: the association's mailbox the mail worker reads ---
+
+
+@pytest.fixture
+def imap_server(settings):
+    """IMAP_URL points at this server; it starts running (tests/imap_server.py)."""
+    from tests.imap_server import LocalImapServer
+
+    # Not tmp_path: Dovecot's unprivileged processes must be able to enter every parent folder.
+    root = tempfile.mkdtemp(prefix="plac-nzs-imap-")
+    server = LocalImapServer(root)
+    server.start()
+    settings.IMAP_URL = server.url
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+# --- A real SMTP server for the board e-mails ---
 
 
 class RecordingMailbox:

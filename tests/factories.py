@@ -123,9 +123,13 @@ def set_board_recipients(addresses=BOARD_ADDRESSES):
     return association
 
 
-def make_board_member(django_user_model, username="czlonek-zarzadu"):
+def make_board_member(django_user_model, username="czlonek-zarzadu", first_name="", last_name=""):
     """A board member: in the "Zarząd" group created by the contact app's migration."""
-    return make_editor(django_user_model, username=username, groups=("Zarząd",))
+    user = make_editor(django_user_model, username=username, groups=("Zarząd",))
+    if first_name or last_name:
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+    return user
 
 
 def run_mail_worker():

@@ -28,7 +28,7 @@ if "CACHE_URL" not in os.environ:
     }
 
 
-# --- production branch: the test client speaks plain http whatever .env says ---
+# The test client speaks plain http whatever .env says.
 SECURE_SSL_REDIRECT = False
 
 # A test database kept between runs (mutants/run.py copies a migrated one for each slip).

@@ -2,7 +2,6 @@
 it from the association's mailbox (a real Dovecot IMAP server) into the same thread."""
 
 import shutil
-import tempfile
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from io import StringIO
@@ -20,7 +19,7 @@ from tests.factories import (
     run_mail_worker,
     set_board_recipients,
 )
-from tests.imap_server import DOVECOT, LocalImapServer
+from tests.imap_server import DOVECOT
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -28,18 +27,6 @@ pytestmark = [
         not shutil.which(DOVECOT), reason="Dovecot is not installed (make test-tools)"
     ),
 ]
-
-
-@pytest.fixture
-def imap_server(settings):
-    # Not tmp_path: Dovecot's unprivileged processes must be able to enter every parent folder.
-    root = tempfile.mkdtemp(prefix="plac-nzs-imap-")
-    server = LocalImapServer(root)
-    server.start()
-    settings.IMAP_URL = server.url
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

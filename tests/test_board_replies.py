@@ -28,10 +28,9 @@ def inspect_url(message):
 
 @pytest.fixture
 def board_member(django_user_model):
-    user = make_board_member(django_user_model, username="ewa")
-    user.first_name, user.last_name = "Ewa", "Zarządowa"
-    user.save()
-    return user
+    return make_board_member(
+        django_user_model, username="ewa", first_name="Ewa", last_name="Zarządowa"
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ a ready answer in a real browser, and sees the resident's reply come back into t
 (real mail worker, real SMTP server, real Dovecot IMAP server)."""
 
 import shutil
-import tempfile
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -16,7 +15,7 @@ from playwright.sync_api import expect
 
 from contact.models import ReplyTemplate, ThreadEntry
 from tests.factories import make_board_member, make_contact_message, run_mail_worker
-from tests.imap_server import DOVECOT, LocalImapServer
+from tests.imap_server import DOVECOT
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -24,17 +23,6 @@ pytestmark = [
 ]
 
 PASSWORD = "haslo-redaktora-123"
-
-
-@pytest.fixture
-def imap_server(settings):
-    root = tempfile.mkdtemp(prefix="plac-nzs-imap-")
-    server = LocalImapServer(root)
-    server.start()
-    settings.IMAP_URL = server.url
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_board_member_answers_a_forgotten_question_and_sees_the_residents_reply(
@@ -48,9 +36,7 @@ def test_board_member_answers_a_forgotten_question_and_sees_the_residents_reply(
     association.board_recipients = "zarzad@plac-nzs.example"
     association.public_email = "kontakt@plac-nzs.example"
     association.save()
-    ewa = make_board_member(django_user_model, username="ewa")
-    ewa.first_name, ewa.last_name = "Ewa", "Zarządowa"
-    ewa.save()
+    make_board_member(django_user_model, username="ewa", first_name="Ewa", last_name="Zarządowa")
     ReplyTemplate.objects.create(
         title="Termin spotkania",
         text="Dzień dobry {name},\nspotkanie mieszkańców jest w piątek o 18:00.",
