@@ -188,10 +188,8 @@ def site_environment(database_url, **overrides):
         DJANGO_SETTINGS_MODULE="stowarzyszenie.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(40),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        SECURE_HSTS_SECONDS="0",
+        # Plain http on loopback: SITE_URL turns the HTTPS switches off by itself.
+        SITE_URL="http://127.0.0.1",
         DATABASE_URL=database_url,
         CACHE_URL="locmemcache://",
         EMAIL_URL="consolemail://",
