@@ -60,7 +60,8 @@ def _release_stamp():
     base = Path(settings.BASE_DIR)
     newest, count = 0.0, 0
     apps = ("templates", "stowarzyszenie", "pages", "contact", "events", "articles", "search")
-    folders = [base / name for name in apps]
+    # locale: a deploy that only corrects a translation changes the pages too.
+    folders = [base / name for name in (*apps, "locale")]
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in {".html", ".py", ".txt", ".mo"}:
