@@ -7,13 +7,15 @@ This does the same job in a few lines with Django's own cache framework:
   configured cache (``CACHE_URL``): no session, no CSRF, no database. On a miss it stores the
   rendered page — once, compressed with gzip too — and gives it a ``Cache-Control`` that lets
   a shared cache (CDN, Varnish, nginx) keep it as well.
-* A page opts in with ``CacheablePageMixin``. A response that sets a cookie or varies by
+* A page opts in with ``CacheablePageMixin``, a view outside the page tree (a feed, a
+  calendar) with ``cacheable_view``. A response that sets a cookie or varies by
   cookie (a CSRF token, a session) is never stored and is marked private instead: the
   per-visitor parts of the contact form come separately from ``/kontakt/formularz.json``.
 * Publishing, unpublishing, moving or deleting a page, saving any Wagtail setting, a site or a
   view restriction starts a new cache *generation*: every stored page is then stale at once.
 """
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -58,7 +60,8 @@ def _release_stamp():
     base = Path(settings.BASE_DIR)
     newest, count = 0.0, 0
     apps = ("templates", "stowarzyszenie", "pages", "contact", "events", "articles", "search")
-    folders = [base / name for name in apps]
+    # locale: a deploy that only corrects a translation changes the pages too.
+    folders = [base / name for name in (*apps, "locale")]
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in {".html", ".py", ".txt", ".mo"}:
@@ -216,6 +219,19 @@ class PageCacheMiddleware:
         patch_cache_control(response, private=True, no_cache=True)
         response[HEADER] = "bypass"
         return response
+
+
+def cacheable_view(view):
+    """For views whose answer is the same for every visitor and changes only when an editor
+    publishes (feeds, calendars built from published pages)."""
+
+    @functools.wraps(view)
+    def serve(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.cacheable_page = True
+        return response
+
+    return serve
 
 
 class CacheablePageMixin:

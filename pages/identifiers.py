@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban
 from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import nip, regon
 
 SEPARATORS = re.compile(r"[\s\-.]")
@@ -25,26 +26,32 @@ def validate_krs(value):
         raise ValidationError(_("A KRS number has 10 digits, e.g. 0000123456."), code="invalid")
 
 
+def check_with_stdnum(number_module, number, form_message, checksum_message):
+    """python-stdnum's validation of one kind of number, with the editors' messages."""
+    try:
+        number_module.validate(number)
+    except InvalidChecksum:
+        raise ValidationError(checksum_message, code="checksum") from None
+    except StdnumError:
+        raise ValidationError(form_message, code="invalid") from None
+
+
 def validate_nip(value):
-    number = digits_of(value).upper().removeprefix("PL")
-    if not re.fullmatch(r"\d{10}", number):
-        raise ValidationError(_("A NIP number has 10 digits."), code="invalid")
-    if not nip.is_valid(number):
-        raise ValidationError(
-            _("This NIP number has a wrong check digit; please check it for a typo."),
-            code="checksum",
-        )
+    check_with_stdnum(
+        nip,
+        digits_of(value).upper().removeprefix("PL"),
+        _("A NIP number has 10 digits."),
+        _("This NIP number has a wrong check digit; please check it for a typo."),
+    )
 
 
 def validate_regon(value):
-    number = digits_of(value)
-    if not re.fullmatch(r"\d{9}|\d{14}", number):
-        raise ValidationError(_("A REGON number has 9 or 14 digits."), code="invalid")
-    if not regon.is_valid(number):
-        raise ValidationError(
-            _("This REGON number has a wrong check digit; please check it for a typo."),
-            code="checksum",
-        )
+    check_with_stdnum(
+        regon,
+        digits_of(value),
+        _("A REGON number has 9 or 14 digits."),
+        _("This REGON number has a wrong check digit; please check it for a typo."),
+    )
 
 
 def normalise_account(value):
@@ -57,23 +64,18 @@ def normalise_account(value):
 
 def validate_bank_account(value):
     number = normalise_account(value)
+    # Checked here first: python-stdnum reports any malformed IBAN as a wrong checksum.
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", number):
         raise ValidationError(
             _("Enter the account number: 26 digits (NRB), or an IBAN starting with PL."),
             code="invalid",
         )
-    try:
-        iban.validate(number)
-    except InvalidChecksum:
-        raise ValidationError(
-            _("This account number has wrong check digits; please check it for a typo."),
-            code="checksum",
-        ) from None
-    except ValueError:
-        raise ValidationError(
-            _("Enter the account number: 26 digits (NRB), or an IBAN starting with PL."),
-            code="invalid",
-        ) from None
+    check_with_stdnum(
+        iban,
+        number,
+        _("Enter the account number: 26 digits (NRB), or an IBAN starting with PL."),
+        _("This account number has wrong check digits; please check it for a typo."),
+    )
 
 
 def grouped_account(value):

@@ -17,8 +17,9 @@ RESULTS_PER_PAGE = 10
 
 
 def find_pages(request, query):
-    """Published, public pages of this site that match, best first."""
-    pages = Page.objects.live().public()
+    """Published, public pages of this site that match, best first, each as its own type
+    (one query per page type, not one per result)."""
+    pages = Page.objects.live().public().specific()
     site = getattr(request, "_wagtail_site", None)
     if site is None:
         from wagtail.models import Site
@@ -44,7 +45,6 @@ def search(request):
     results = None
     if query is not None:
         results = results_page(request, find_pages(request, query))
-        results.object_list = [page.specific for page in results.object_list]
     response = TemplateResponse(
         request,
         "search/search_results.html",

@@ -1,6 +1,7 @@
 """The mission page is served from the cache when a post about it spreads, and stays current."""
 
 import gzip
+import os
 import re
 
 import pytest
@@ -206,3 +207,19 @@ def test_browser_revalidating_its_copy_gets_not_modified(client, association_con
 
     assert response.status_code == 304
     assert response.content == b""
+
+
+def test_a_deploy_that_only_corrects_a_translation_serves_fresh_pages(settings, tmp_path):
+    from pages.cache import _release_stamp
+
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    compiled = tmp_path / "locale" / "pl" / "LC_MESSAGES" / "django.mo"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(b"old")
+    os.utime(compiled, (1_700_000_000, 1_700_000_000))
+    before = _release_stamp()
+
+    os.utime(compiled, (1_800_000_000, 1_800_000_000))
+
+    assert _release_stamp() != before

@@ -2,6 +2,8 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import ArticleKind
 from search.text import folded_search_text, word_forms
@@ -81,3 +83,20 @@ def test_an_empty_search_shows_just_the_form(client, association_content):
 def test_the_index_holds_each_word_without_polish_letters_and_its_stem():
     assert word_forms("Źródła") == ("źródła", "zrodla", "zrodl")
     assert "debat" in folded_search_text("debatę")
+
+
+def queries_to_find(client, text):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/szukaj/", {"q": text}).status_code == 200
+    return len(queries)
+
+
+def test_a_full_page_of_results_costs_the_queries_of_one_result(client, association_content):
+    publish_article(title="Spacer po Bojarach", lead="Spacer z przewodnikiem.")
+    queries_to_find(client, "spacer")  # the site and its settings are read once
+    one = queries_to_find(client, "spacer")
+    for number in range(9):
+        publish_article(title=f"Spacer {number}", lead="Spacer z przewodnikiem.")
+    queries_to_find(client, "spacer")  # publishing made the cached settings stale
+
+    assert queries_to_find(client, "spacer") == one

@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
+from wagtail.images.models import SourceImageIOError
 
 from events import calendar
 from events.models import AttendanceMode, EventStatus, upcoming_dates
@@ -46,6 +47,16 @@ def google_calendar_link(context, event_date):
     return calendar.google_calendar_link(event_date, url)
 
 
+def event_image_url(page, request):
+    """The event's picture for search engines, once for all its dates; none if its file is gone."""
+    if page.image is None:
+        return ""
+    try:
+        return request.build_absolute_uri(page.image.get_rendition("width-1200").url)
+    except SourceImageIOError:
+        return ""
+
+
 def event_data(page, request):
     """schema.org Event for every date of the page (a series is one Event per date)."""
     url = request.build_absolute_uri(page.get_url(request))
@@ -72,6 +83,7 @@ def event_data(page, request):
         )
     if page.attendance_mode != AttendanceMode.OFFLINE or page.status == EventStatus.MOVED_ONLINE:
         locations.append({"@type": "VirtualLocation", "url": url})
+    image_url = event_image_url(page, request)
     items = []
     for event_date in page.date_list:
         status = SCHEMA_STATUS.get(page.status, "EventScheduled")
@@ -107,8 +119,8 @@ def event_data(page, request):
                 "url": url,
             },
         }
-        if page.image:
-            item["image"] = request.build_absolute_uri(page.image.get_rendition("width-1200").url)
+        if image_url:
+            item["image"] = image_url
         announcement = getattr(event_date, "announcement", None)
         if announcement is not None and announcement.previous_start:
             item["previousStartDate"] = timezone.localtime(announcement.previous_start).isoformat()

@@ -8,10 +8,12 @@ import icalendar
 import pytest
 import time_machine
 import vobject
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import EventCategory
 
-from .factories import make_event, make_event_index, move_date, warsaw
+from .factories import make_event, make_event_index, move_date, publish_changes, warsaw
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,29 @@ def test_categories_editors_add_get_their_own_feed(client, index):
     response = client.get("/kalendarz/kategoria/spacer.ics")
 
     assert "Spacer po Bojarach" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/kalendarz/wydarzenia.ics", "/kalendarz/kategoria/debata.ics", "/kalendarz/rss.xml"]
+)
+def test_many_subscribers_get_the_feed_from_the_page_cache(client, index, path):
+    make_event(index, title="Debata o zieleni")
+    assert client.get(path)["X-Page-Cache"] == "miss"
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path)
+
+    assert again["X-Page-Cache"] == "hit"
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    assert "Debata o zieleni" in again.content.decode()
+
+
+def test_subscribers_see_a_published_change_at_once(client, index):
+    event = make_event(index, title="Debata o zieleni")
+    date_file = f"/kalendarz/termin/{event.dates.get().uid}.ics"
+    client.get("/kalendarz/wydarzenia.ics"), client.get(date_file)
+
+    publish_changes(event, title="Debata o drzewach")
+
+    assert "Debata o drzewach" in client.get("/kalendarz/wydarzenia.ics").content.decode()
+    assert "Debata o drzewach" in client.get(date_file).content.decode()

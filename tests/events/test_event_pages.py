@@ -218,3 +218,23 @@ def test_listings_and_feeds_cost_the_same_queries_for_10_and_1000_events(client,
     many = {url: queries_for(client, url) for url in urls}
 
     assert few == many
+
+
+def test_an_event_whose_picture_file_is_gone_still_opens(client, index, settings, tmp_path):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = tmp_path
+    picture = get_image_model().objects.create(title="Plac", file=get_test_image_file())
+    event = make_event(index, image=picture, dates=[(in_days(d), in_days(d, 20)) for d in (7, 14)])
+    picture.file.storage.delete(picture.file.name)  # a lost volume, a file removed by hand
+
+    response = client.get(event.url)
+
+    assert response.status_code == 200
+    data = json.loads(
+        BeautifulSoup(response.content, "html.parser")
+        .find("script", type="application/ld+json")
+        .string
+    )
+    assert len(data) == 2 and not any("image" in item for item in data)
