@@ -31,14 +31,14 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from pages.blocks import MANIFESTO_FEATURES, BaseStreamBlock
-from pages.cache import CacheablePageMixin
+from pages.cache import CacheablePageMixin, ShownOnCachedPages
 from search.text import FoldedSearchMixin
 
 ARCHIVE_PAGE_SIZE = 20
 
 
 @register_snippet
-class EventCategory(models.Model):
+class EventCategory(ShownOnCachedPages, models.Model):
     """A kind of event residents can filter by: debata, szkolenie, koncert… Editors add more."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)

@@ -334,6 +334,11 @@ def setting_changed(sender, instance, **kwargs):
     invalidate()
 
 
+class ShownOnCachedPages:
+    """For a model that pages show but that is not a page or a setting (e.g. a snippet such as
+    an event category): saving or deleting one makes every cached page stale."""
+
+
 def connect_signals():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
@@ -367,3 +372,6 @@ def connect_signals():
             post_delete.connect(setting_changed, sender=model, dispatch_uid=f"page-cache-d-{model}")
         elif issubclass(model, Page):
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-d-{model}")
+        elif issubclass(model, ShownOnCachedPages):
+            post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-shown-{model}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-dshown-{model}")

@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from events.models import EventDate, EventIndexPage, EventPage
+from events.models import EventCategory, EventDate, EventIndexPage, EventPage
 
 from .factories import in_days, make_event, make_event_index, move_date
 
@@ -238,3 +239,19 @@ def test_an_event_whose_picture_file_is_gone_still_opens(client, index, settings
         .string
     )
     assert len(data) == 2 and not any("image" in item for item in data)
+
+
+def test_a_renamed_category_shows_at_once_on_the_cached_event_page(client, admin_client, index):
+    event = make_event(index, title="Koncert w parku", category="koncert")
+    assert "Koncert" in client.get(event.url).content.decode()
+    assert client.get(event.url)["X-Page-Cache"] == "hit"
+    category = EventCategory.objects.get(slug="koncert")
+
+    admin_client.post(
+        reverse("wagtailsnippets_events_eventcategory:edit", args=[category.pk]),
+        {"name": "Koncert plenerowy", "slug": "koncert"},
+    )
+
+    response = client.get(event.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Koncert plenerowy" in response.content.decode()
