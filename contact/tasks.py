@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import durable_mail, mail
-from .durable_mail import describe, pause_after, stale_claim  # noqa: F401 (used by tests)
 from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ def send_email(subject, body, to, from_email=None, html=None, attempt=1):
         logger.warning("Queued e-mail failed (attempt %s): %s", attempt, type(exc).__name__)
         if attempt >= OTHER_EMAIL_ATTEMPTS or mail.is_permanent(exc):
             return "failed"
-        send_email.using(run_after=timezone.now() + pause_after(attempt - 1)).enqueue(
+        send_email.using(run_after=timezone.now() + durable_mail.pause_after(attempt - 1)).enqueue(
             subject=subject,
             body=body,
             to=to,
