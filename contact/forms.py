@@ -79,7 +79,32 @@ class ConsentField(forms.BooleanField):
     CHECKED_VALUE = ConsentCheckbox.CHECKED_VALUE
 
 
-class ContactForm(forms.Form):
+class ResidentFormMixin:
+    """What the residents' forms (a question, an event registration) share besides their
+    fields: the error summary above the form and the honeypot check."""
+
+    # Never in the error summary: the field only robots fill in, and the hidden token.
+    UNSEEN_FIELDS = ("website", "form_token")
+    summary_labels = {"consent": _("Consent to data processing")}
+
+    def error_list(self):
+        """(anchor id, label, message) for the summary at the top of the form, in field order."""
+        entries = []
+        for name in self.fields:
+            if name in self.UNSEEN_FIELDS:
+                continue
+            bound = self[name]
+            anchor = f"{bound.auto_id}_1" if name == "captcha" else bound.auto_id
+            label = self.summary_labels.get(name, bound.label)
+            entries.extend((anchor, label, error) for error in bound.errors)
+        return entries
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.cleaned_data.get("website", "").strip())
+
+
+class ContactForm(ResidentFormMixin, forms.Form):
     sender_name = SingleLineField(
         label=_("Your name"),
         max_length=ContactMessage._meta.get_field("sender_name").max_length,
@@ -130,21 +155,3 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    # Fields the error summary links to, in the order they appear.
-    visible_fields_order = ("sender_name", "sender_email", "text", "consent", "captcha")
-    summary_labels = {"consent": _("Consent to data processing")}
-
-    def error_list(self):
-        """(anchor id, label, message) for the summary at the top of the form."""
-        entries = []
-        for name in self.visible_fields_order:
-            bound = self[name]
-            anchor = f"{bound.auto_id}_1" if name == "captcha" else bound.auto_id
-            label = self.summary_labels.get(name, bound.label)
-            entries.extend((anchor, label, error) for error in bound.errors)
-        return entries
-
-    @property
-    def honeypot_filled(self):
-        return bool(self.cleaned_data.get("website", "").strip())

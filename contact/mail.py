@@ -120,7 +120,7 @@ def admin_url(message):
 
 def message_id_header(message):
     """A Message-ID stable for this message, so that a copy sent twice (see
-    contact/tasks.py on the crash window) can be recognised and folded by mail programs.
+    contact/durable_mail.py on the crash window) can be recognised and folded by mail programs.
     The time of receipt keeps it unique even if message numbers start over in a new database.
     """
     sender = settings.DEFAULT_FROM_EMAIL

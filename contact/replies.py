@@ -1,8 +1,8 @@
 """The board's replies to a resident, written in the admin and sent by the mail worker.
 
 A reply is stored first (with its author, time and Message-ID), then sent through the same
-durable "mail" queue as the e-mails to the board: claimed with one conditional UPDATE,
-retried with growing pauses, never sent twice once marked "sent".
+durable "mail" queue as the e-mails to the board (contact/durable_mail.py): claimed with one
+conditional UPDATE, retried with growing pauses, never sent twice once marked "sent".
 
 Threading (RFC 5322): every outgoing mail has its own Message-ID; `In-Reply-To` names the
 latest mail in the thread and `References` the whole chain, starting from the board's e-mail
@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -29,9 +28,8 @@ from wagtail.models import Site
 
 from pages.models import AssociationSettings
 
-from . import mail
+from . import durable_mail, mail
 from .models import ContactMessage, ThreadEntry
-from .tasks import describe, pause_after, stale_claim
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +37,7 @@ Entry = ThreadEntry
 State = ThreadEntry.DeliveryState
 # Enough for every mail program; a long thread keeps its root and latest mails.
 MAX_REFERENCES = 20
+OUTBOX = durable_mail.Outbox(ThreadEntry, id_kwarg="entry_id", only=(("kind", Entry.Kind.REPLY),))
 
 
 def mail_domain():
@@ -208,58 +207,32 @@ def build_reply_email(entry):
 @task(backend="mail")
 def send_reply(entry_id, attempt=1, retry=0, since=None):
     """Send one stored reply to the resident, or schedule the next try."""
-    now = timezone.now()
-    claimed = (
-        Entry.objects.filter(pk=entry_id, kind=Entry.Kind.REPLY, delivery_attempts=attempt - 1)
-        .filter(
-            Q(delivery_state=State.PENDING)
-            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
-        )
-        .update(delivery_state=State.SENDING, delivery_attempts=attempt, delivery_claimed_at=now)
-    )
-    if not claimed:
+    if not OUTBOX.claim(entry_id, attempt, timezone.now()):
         return "not mine"  # sent already, deleted, or another attempt has it
     entry = Entry.objects.select_related("message").get(pk=entry_id)
     try:
         mail.send(build_reply_email(entry))
     except Exception as exc:
         return _after_failure(entry, attempt, retry, since, exc)
-    Entry.objects.filter(pk=entry_id).update(
-        delivery_state=State.SENT,
-        delivered_at=timezone.now(),
-        delivery_last_error="",
-        delivery_claimed_at=None,
-    )
+    OUTBOX.mark_sent(entry_id)
     logger.info("Reply %s to message %s sent (attempt %s).", entry_id, entry.message_id, attempt)
     return "sent"
 
 
 def _after_failure(entry, attempt, retry, since, exc):
-    now = timezone.now()
     started = (since and parse_datetime(since)) or entry.created_at
     give_up_at = started + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
     logger.warning("Reply %s failed (attempt %s): %s", entry.pk, attempt, type(exc).__name__)
-    mine = Entry.objects.filter(
-        pk=entry.pk, delivery_state=State.SENDING, delivery_attempts=attempt
+    return OUTBOX.after_failure(
+        entry.pk,
+        attempt,
+        retry,
+        exc,
+        give_up=timezone.now() >= give_up_at,
+        queue_next=lambda next_at: send_reply.using(run_after=next_at).enqueue(
+            entry_id=entry.pk, attempt=attempt + 1, retry=retry + 1, since=started.isoformat()
+        ),
     )
-    with transaction.atomic():
-        if now >= give_up_at:
-            mine.update(
-                delivery_state=State.FAILED,
-                delivery_last_error=describe(exc),
-                delivery_claimed_at=None,
-            )
-            return "failed"
-        next_at = now + pause_after(retry)
-        if mine.update(
-            delivery_state=State.PENDING,
-            delivery_last_error=describe(exc),
-            delivery_claimed_at=None,
-        ):
-            send_reply.using(run_after=next_at).enqueue(
-                entry_id=entry.pk, attempt=attempt + 1, retry=retry + 1, since=started.isoformat()
-            )
-    return "retry"
 
 
 def add_note(message, author, text):
@@ -296,29 +269,13 @@ def explain_delivery_error(error):
 
 
 def resume_replies():
-    """Queue an attempt for every reply still waiting to be sent that has no attempt queued.
-
-    A worker killed mid-task leaves its task "RUNNING" for ever; only one attempt can claim
-    the reply, so a duplicate attempt is harmless. Returns how many were queued.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    now = timezone.now()
-    queued_ids = set()
-    for row in DBTaskResult.objects.filter(
-        task_path=send_reply.module_path, status="READY"
-    ).values_list("args_kwargs", flat=True):
-        queued_ids.add((row or {}).get("kwargs", {}).get("entry_id"))
-    waiting = Entry.objects.filter(kind=Entry.Kind.REPLY).filter(
-        Q(delivery_state=State.PENDING)
-        | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
+    """Queue an attempt for every reply still waiting to be sent that has no attempt queued;
+    returns how many. A worker killed mid-task leaves its task "RUNNING" for ever."""
+    durable_mail.close_abandoned_attempts(send_reply)
+    return OUTBOX.resume(
+        send_reply,
+        lambda entry, now: {
+            "attempt": entry.delivery_attempts + 1,
+            "since": entry.created_at.isoformat(),
+        },
     )
-    count = 0
-    for entry in waiting.exclude(pk__in=[i for i in queued_ids if i is not None]):
-        send_reply.enqueue(
-            entry_id=entry.pk,
-            attempt=entry.delivery_attempts + 1,
-            since=entry.created_at.isoformat(),
-        )
-        count += 1
-    return count

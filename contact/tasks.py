@@ -1,20 +1,12 @@
 """Delivery of residents' messages to the board, run by `manage.py db_worker --backend mail`.
 
 django-tasks has no automatic retries, so `deliver_message` schedules its own next attempt.
-
-Exactly once, as far as SMTP allows:
-- Before talking to SMTP, the task claims the message with one conditional UPDATE
-  (pending → sending, only if the attempt number is the one it expects). A duplicate task, a
-  retry racing a "resend", or a task re-run after a crash finds nothing to claim and stops, so
-  a message already marked "sent" is never sent again.
-- The remaining window: if the worker dies after the SMTP server accepted the e-mail but
-  before "sent" is written (milliseconds), the message stays "sending". Losing a resident's
-  question is worse than a duplicate, so after stale_claim() another attempt takes it over and
-  sends it again (at least once). The copy has the same Message-ID and subject number.
-- A task row left "RUNNING" by a crashed worker is never run again by django-tasks-db; the
-  `resume_deliveries` command (run before the worker starts) queues an attempt for every
-  message that has none, and marks such rows failed.
-- A permanent failure (an SMTP 5xx answer, an address that cannot be written) ends the round
+The claim, the retries and the takeover of a dead worker's claim are contact/durable_mail.py's;
+here is what is particular to the board's e-mail:
+- spam is never sent;
+- `resume_deliveries` (run before the worker starts) queues an attempt for every message that
+  has none, and marks failed the task rows a killed worker left "RUNNING";
+- a permanent failure (an SMTP 5xx answer, an address that cannot be written) ends the round
   at once: the message shows "not delivered" to the board instead of retrying for a day.
 """
 
@@ -22,55 +14,30 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import mail
+from . import durable_mail, mail
 from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
 
-
-def stale_claim():
-    """Longer than any SMTP conversation (connect, a few commands and DATA, each bounded by
-    EMAIL_TIMEOUT): a claim this old belongs to a worker that died. 2 minutes by default.
-    """
-    return timedelta(seconds=max(settings.EMAIL_TIMEOUT, 10) * 3 + 30)
-
-
 State = ContactMessage.DeliveryState
-
-
-def pause_after(retry):
-    """The pause after the 1st, 2nd, … failed attempt (CONTACT_DELIVERY_BACKOFF_SECONDS); the
-    last one repeats until giving up."""
-    pauses = settings.CONTACT_DELIVERY_BACKOFF_SECONDS
-    return timedelta(seconds=pauses[min(retry, len(pauses) - 1)])
-
-
-def describe(exc):
-    """What the board sees as the last error: the kind of failure and the server's answer."""
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+OUTBOX = durable_mail.Outbox(
+    ContactMessage,
+    id_kwarg="message_id",
+    next_attempt_at="delivery_next_attempt_at",
+    only=(("is_spam", False),),
+)
 
 
 def close_abandoned_attempts(message_id=None):
-    """Mark failed the delivery task rows a killed worker left RUNNING: django-tasks-db never
-    runs or ends them, and no live worker spends this long on one e-mail."""
-    from django_tasks_db.models import DBTaskResult
-
-    rows = DBTaskResult.objects.filter(
-        status="RUNNING",
-        task_path=deliver_message.module_path,
-        started_at__lt=timezone.now() - stale_claim(),
-    )
-    if message_id is not None:
-        rows = rows.filter(args_kwargs__kwargs__message_id=message_id)
-    return rows.update(status="FAILED", finished_at=timezone.now())
+    """Mark failed the delivery task rows a killed worker left RUNNING (for one message if
+    given); returns how many."""
+    kwargs = {} if message_id is None else {"message_id": message_id}
+    return durable_mail.close_abandoned_attempts(deliver_message, **kwargs)
 
 
 @task(backend="mail")
@@ -86,22 +53,7 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
         return "gone"  # erased by the board or the retention command
     if attempt is None:
         attempt = message.delivery_attempts + 1
-    now = timezone.now()
-
-    claimed = (
-        ContactMessage.objects.filter(pk=message_id, is_spam=False, delivery_attempts=attempt - 1)
-        .filter(
-            Q(delivery_state=State.PENDING)
-            | Q(delivery_state=State.SENDING, delivery_claimed_at__lt=now - stale_claim())
-        )
-        .update(
-            delivery_state=State.SENDING,
-            delivery_attempts=attempt,
-            delivery_claimed_at=now,
-            delivery_next_attempt_at=None,
-        )
-    )
-    if not claimed:
+    if not OUTBOX.claim(message_id, attempt, timezone.now()):
         return "not mine"  # sent already, spam, or another attempt has it
     if message.delivery_state == State.SENDING:
         close_abandoned_attempts(message_id)  # the claim taken over was a dead worker's
@@ -123,18 +75,12 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
     except Exception as exc:
         return _after_failure(message, attempt, retry, since, exc)
 
-    ContactMessage.objects.filter(pk=message_id).update(
-        delivery_state=State.SENT,
-        delivered_at=timezone.now(),
-        delivery_last_error="",
-        delivery_claimed_at=None,
-    )
+    OUTBOX.mark_sent(message_id)
     logger.info("Message %s delivered to the board (attempt %s).", message_id, attempt)
     return "sent"
 
 
 def _after_failure(message, attempt, retry, since, exc):
-    now = timezone.now()
     started = (since and parse_datetime(since)) or message.received_at
     give_up_at = started + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
     # Only the id and the kind of error go to the log: no resident's data.
@@ -144,34 +90,34 @@ def _after_failure(message, attempt, retry, since, exc):
         attempt,
         type(exc).__name__,
     )
-    mine = ContactMessage.objects.filter(
-        pk=message.pk, delivery_state=State.SENDING, delivery_attempts=attempt
+    outcome = OUTBOX.after_failure(
+        message.pk,
+        attempt,
+        retry,
+        exc,
+        give_up=timezone.now() >= give_up_at or mail.is_permanent(exc),
+        queue_next=lambda next_at: deliver_message.using(run_after=next_at).enqueue(
+            message_id=message.pk,
+            attempt=attempt + 1,
+            retry=retry + 1,
+            since=started.isoformat(),
+        ),
     )
-    with transaction.atomic():
-        if now >= give_up_at or mail.is_permanent(exc):
-            mine.update(
-                delivery_state=State.FAILED,
-                delivery_last_error=describe(exc),
-                delivery_claimed_at=None,
-                delivery_next_attempt_at=None,
-            )
-            logger.error("Gave up delivering message %s after %s attempts.", message.pk, attempt)
-            return "failed"
-        next_at = now + pause_after(retry)
-        if mine.update(
-            delivery_state=State.PENDING,
-            delivery_last_error=describe(exc),
-            delivery_claimed_at=None,
-            delivery_next_attempt_at=next_at,
-        ):
-            # Same transaction as the state change: the next attempt exists iff "pending" does.
-            deliver_message.using(run_after=next_at).enqueue(
-                message_id=message.pk,
-                attempt=attempt + 1,
-                retry=retry + 1,
-                since=started.isoformat(),
-            )
-    return "retry"
+    if outcome == "failed":
+        logger.error("Gave up delivering message %s after %s attempts.", message.pk, attempt)
+    return outcome
+
+
+def resume_deliveries():
+    """Queue an attempt for every message still waiting that has none queued; returns how many.
+    The round of attempts starts again now: the worker was down, not the board's mailbox."""
+    return OUTBOX.resume(
+        deliver_message,
+        lambda message, now: {
+            "attempt": message.delivery_attempts + 1,
+            "since": now.isoformat(),
+        },
+    )
 
 
 # --- Other e-mails the site sends (e.g. the admin's password reset) ---
@@ -195,7 +141,7 @@ def send_email(subject, body, to, from_email=None, html=None, attempt=1):
         logger.warning("Queued e-mail failed (attempt %s): %s", attempt, type(exc).__name__)
         if attempt >= OTHER_EMAIL_ATTEMPTS or mail.is_permanent(exc):
             return "failed"
-        send_email.using(run_after=timezone.now() + pause_after(attempt - 1)).enqueue(
+        send_email.using(run_after=timezone.now() + durable_mail.pause_after(attempt - 1)).enqueue(
             subject=subject,
             body=body,
             to=to,

@@ -5,7 +5,6 @@ project built on this starter can change one step – e.g. how a message is
 stored or delivered – without copying the rest.
 """
 
-import base64
 from collections import OrderedDict
 from threading import Lock
 
@@ -27,8 +26,13 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from wagtail import hooks
 
-from contact.captcha import WIDEST_QUESTION, discard_challenge, new_challenge, speak
-from contact.captcha_picture import draw_question, picture_size
+from contact.captcha import (
+    discard_challenge,
+    new_challenge,
+    new_challenge_with_picture,
+    question_picture_png,
+    speak,
+)
 from contact.consent import consent_clause, privacy_notice_url
 from contact.forms import ContactForm
 from contact.models import ContactMessage
@@ -200,10 +204,9 @@ class ThanksView(TemplateView):
 @never_cache
 def question_picture(request, key, scale=1):
     """The picture for one challenge; 410 Gone once it is used or expired (crawlers drop it)."""
-    store = CaptchaStore.objects.filter(hashkey=key).first()
-    if store is None:
+    picture = question_picture_png(key)
+    if picture is None:
         return HttpResponse(status=410)
-    picture = draw_question(store.challenge, size=picture_size(WIDEST_QUESTION), seed=key)
     return HttpResponse(picture, content_type="image/png")
 
 
@@ -212,14 +215,12 @@ def fresh_parts(request):
     """The per-visitor parts of the form, for the mission page that may come from a shared cache."""
     if too_many_challenges(request):
         return JsonResponse({"error": str(TOO_MANY_QUESTIONS)}, status=429)
-    captcha = new_challenge()
-    # The picture travels inside the answer: one request less for a visitor's first view.
-    picture = question_picture(request, key=captcha["key"])
-    if picture.status_code == 200:
-        encoded = base64.b64encode(picture.content).decode("ascii")
-        captcha["image_url"] = f"data:{picture['Content-Type']};base64,{encoded}"
     return JsonResponse(
-        {"csrf_token": get_token(request), "form_token": make_form_token(), "captcha": captcha}
+        {
+            "csrf_token": get_token(request),
+            "form_token": make_form_token(),
+            "captcha": new_challenge_with_picture(),
+        }
     )
 
 

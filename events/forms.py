@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contact.captcha import OneTimeCaptchaField
-from contact.forms import SingleLineField
+from contact.forms import ResidentFormMixin, SingleLineField
 
 from .models import Registration
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(ResidentFormMixin, forms.Form):
     name = SingleLineField(
         label=_("Your name"),
         max_length=200,
@@ -53,8 +53,6 @@ class RegistrationForm(forms.Form):
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    summary_labels = {"consent": _("Consent to data processing")}
-
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
@@ -67,22 +65,6 @@ class RegistrationForm(forms.Form):
         ):
             if not asked:
                 del self.fields[name]
-
-    def visible_fields_order(self):
-        return [name for name in self.fields if name not in ("website", "form_token")]
-
-    def error_list(self):
-        entries = []
-        for name in self.visible_fields_order():
-            bound = self[name]
-            anchor = f"{bound.auto_id}_1" if name == "captcha" else bound.auto_id
-            label = self.summary_labels.get(name, bound.label)
-            entries.extend((anchor, label, error) for error in bound.errors)
-        return entries
-
-    @property
-    def honeypot_filled(self):
-        return bool(self.cleaned_data.get("website", "").strip())
 
     def registration_details(self):
         data = self.cleaned_data

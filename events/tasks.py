@@ -1,9 +1,9 @@
 """Residents' e-mails about events, sent by the mail worker (`db_worker --backend mail`).
 
-The same exactly-once-as-far-as-SMTP-allows scheme as the board's e-mails (contact/tasks.py):
-a task claims the stored e-mail with one conditional UPDATE before talking to SMTP, failures
-schedule the next attempt with growing pauses, and a claim older than stale_claim() belongs to
-a worker that died and may be taken over.
+The same exactly-once-as-far-as-SMTP-allows scheme as the board's e-mails
+(contact/durable_mail.py): a task claims the stored e-mail with one conditional UPDATE before
+talking to SMTP, failures schedule the next attempt with growing pauses, and a claim older
+than stale_claim() belongs to a worker that died and may be taken over.
 """
 
 import logging
@@ -11,39 +11,39 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
+from contact import durable_mail
 from contact import mail as contact_mail
-from contact.tasks import describe, pause_after, stale_claim
 
 from . import mail
 from .models import EventMail, Registration
 
 logger = logging.getLogger(__name__)
 State = EventMail.State
+OUTBOX = durable_mail.Outbox(
+    EventMail,
+    id_kwarg="mail_id",
+    state="state",
+    attempts="attempts",
+    claimed_at="claimed_at",
+    last_error="last_error",
+    sent_at="sent_at",
+)
 
 
 @task(backend="mail")
 def deliver_event_mail(mail_id, attempt=1, retry=0):
-    now = timezone.now()
-    claimed = (
-        EventMail.objects.filter(pk=mail_id, attempts=attempt - 1)
-        .filter(Q(state=State.PENDING) | Q(state=State.SENDING, claimed_at__lt=now - stale_claim()))
-        .update(state=State.SENDING, attempts=attempt, claimed_at=now)
-    )
-    if not claimed:
+    if not OUTBOX.claim(mail_id, attempt, timezone.now()):
         return "not mine"  # sent already, erased, or another attempt has it
     stored = EventMail.objects.get(pk=mail_id)
     try:
         contact_mail.send(mail.build_email(stored))
     except Exception as exc:
         return _after_failure(stored, attempt, retry, exc)
-    EventMail.objects.filter(pk=mail_id).update(
-        state=State.SENT, sent_at=timezone.now(), last_error="", claimed_at=None
-    )
+    OUTBOX.mark_sent(mail_id)
     return "sent"
 
 
@@ -52,18 +52,16 @@ def _after_failure(stored, attempt, retry, exc):
         "Event e-mail %s failed (attempt %s): %s", stored.pk, attempt, type(exc).__name__
     )
     give_up_at = stored.created_at + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
-    now = timezone.now()
-    mine = EventMail.objects.filter(pk=stored.pk, state=State.SENDING, attempts=attempt)
-    with transaction.atomic():
-        if now >= give_up_at:
-            mine.update(state=State.FAILED, last_error=describe(exc), claimed_at=None)
-            return "failed"
-        next_at = now + pause_after(retry)
-        if mine.update(state=State.PENDING, last_error=describe(exc), claimed_at=None):
-            deliver_event_mail.using(run_after=next_at).enqueue(
-                mail_id=stored.pk, attempt=attempt + 1, retry=retry + 1
-            )
-    return "retry"
+    return OUTBOX.after_failure(
+        stored.pk,
+        attempt,
+        retry,
+        exc,
+        give_up=timezone.now() >= give_up_at,
+        queue_next=lambda next_at: deliver_event_mail.using(run_after=next_at).enqueue(
+            mail_id=stored.pk, attempt=attempt + 1, retry=retry + 1
+        ),
+    )
 
 
 def resume(now=None):
@@ -71,35 +69,12 @@ def resume(now=None):
 
     Called by `manage.py resume_deliveries` (through the "resume_deliveries" Wagtail hook,
     events/wagtail_hooks.py) before the mail worker starts: a worker killed mid-task leaves
-    its task "RUNNING" for good, and django-tasks-db never runs it again. Duplicated
-    attempts are harmless: the claim lets only one of them send.
+    its task "RUNNING" for good, and django-tasks-db never runs it again.
     """
-    from django_tasks_db.models import DBTaskResult
-
-    now = now or timezone.now()
-    DBTaskResult.objects.filter(
-        status="RUNNING",
-        task_path=deliver_event_mail.module_path,
-        started_at__lt=now - stale_claim(),
-    ).update(status="FAILED", finished_at=now)
-    queued = 0
-    for stored in EventMail.objects.filter(state__in=[State.PENDING, State.SENDING]):
-        has_attempt = DBTaskResult.objects.filter(
-            status="READY",
-            task_path=deliver_event_mail.module_path,
-            args_kwargs__kwargs__mail_id=stored.pk,
-        ).exists()
-        if has_attempt:
-            continue
-        run_after = now
-        if stored.state == State.SENDING and stored.claimed_at:
-            # Perhaps still being sent by a live worker: take over only once stale.
-            run_after = max(now, stored.claimed_at + stale_claim())
-        deliver_event_mail.using(run_after=run_after).enqueue(
-            mail_id=stored.pk, attempt=stored.attempts + 1
-        )
-        queued += 1
-    return queued
+    durable_mail.close_abandoned_attempts(deliver_event_mail)
+    return OUTBOX.resume(
+        deliver_event_mail, lambda stored, now: {"attempt": stored.attempts + 1}, now=now
+    )
 
 
 @task(backend="mail")

@@ -4,9 +4,6 @@ The registration view is split into small methods (as the contact form's is) so 
 project built on this starter can change one step without copying the rest.
 """
 
-import base64
-
-from captcha.views import captcha_image
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -20,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from contact.captcha import discard_challenge, new_challenge
+from contact.captcha import discard_challenge, new_challenge, new_challenge_with_picture
 from contact.consent import privacy_notice_url
 from contact.models import clause_version
 from contact.protection import count_attempt, form_token_age, make_form_token, sent_too_quickly
@@ -237,12 +234,11 @@ def fresh_parts(request, date_id):
     # The event page asks for the places alone when it loads, and for a question only when
     # the form comes into view: no challenge is made for visitors who never register.
     if payload["open"] and request.GET.get("tylko") != "miejsca":
-        captcha = new_challenge()
-        picture = captcha_image(request, key=captcha["key"])
-        if picture.status_code == 200:
-            encoded = base64.b64encode(picture.content).decode("ascii")
-            captcha["image_url"] = f"data:{picture['Content-Type']};base64,{encoded}"
-        payload.update(csrf_token=get_token(request), form_token=make_form_token(), captcha=captcha)
+        payload.update(
+            csrf_token=get_token(request),
+            form_token=make_form_token(),
+            captcha=new_challenge_with_picture(),
+        )
     return JsonResponse(payload)
 
 

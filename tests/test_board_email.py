@@ -16,8 +16,9 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from contact.durable_mail import stale_claim
 from contact.models import ContactMessage
-from contact.tasks import deliver_message, stale_claim
+from contact.tasks import deliver_message
 from tests.factories import (
     BOARD_ADDRESSES,
     fill_in_contact_form,

@@ -169,6 +169,45 @@ def test_the_resident_waits_when_smtp_is_away_and_gets_the_answer_once_it_is_bac
     assert entry.delivery_attempts == 2
 
 
+def test_an_answer_claimed_by_a_worker_killed_a_moment_ago_is_sent_once_it_restarts(
+    smtp_server, board_client, association_mailbox
+):
+    """The worker died seconds after claiming the reply and is started again at once: the
+    answer is queued for when the dead worker's claim runs out, not left waiting for good."""
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from contact.durable_mail import stale_claim
+    from contact.replies import send_reply
+
+    message = make_contact_message()
+    reply(board_client, message, "Odpowiedź sprzed awarii.")
+    moment_ago = timezone.now() - timedelta(seconds=10)
+    DBTaskResult.objects.filter(task_path=send_reply.module_path).update(
+        status="RUNNING", started_at=moment_ago
+    )
+    ThreadEntry.objects.update(
+        delivery_state="sending", delivery_attempts=1, delivery_claimed_at=moment_ago
+    )
+
+    call_command("start_mail_jobs", stdout=StringIO())
+    [attempt] = DBTaskResult.objects.filter(task_path=send_reply.module_path, status="READY")
+    assert attempt.run_after >= moment_ago + stale_claim()  # a live worker would finish first
+
+    # The claim's time runs out.
+    ThreadEntry.objects.update(delivery_claimed_at=moment_ago - stale_claim())
+    make_queued_attempts_due()
+    run_mail_worker()
+
+    assert len(smtp_server.received) == 1
+    entry = ThreadEntry.objects.get(message=message)
+    assert (entry.delivery_state, entry.delivery_attempts) == ("sent", 2)
+
+
 def test_the_board_starts_from_a_ready_answer(board_client, association_mailbox):
     ready = ReplyTemplate.objects.create(
         title="Termin spotkania", text="Dzień dobry {name}, zapraszamy w piątek."

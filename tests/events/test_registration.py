@@ -60,6 +60,21 @@ def test_resident_registers_and_sees_the_confirmation(client, index):
     )
 
 
+def test_the_event_page_shows_the_same_question_picture_as_the_registration_page(client, index):
+    """The cached event page gets its question inline from the JSON endpoint; it is the
+    site's own drawing (any machine, the real minus), the one /captcha/image/ serves."""
+    import base64
+
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 10}])
+    date = event.dates.get()
+
+    captcha = client.get(f"/zapisy/{date.pk}/formularz.json").json()["captcha"]
+
+    assert captcha["image_url"].startswith("data:image/png;base64,")
+    inline = base64.b64decode(captcha["image_url"].split(",", 1)[1])
+    assert inline == client.get(f"/captcha/image/{captcha['key']}/").content
+
+
 def test_when_the_date_is_full_the_next_person_joins_the_waitlist(client, index):
     event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20), "capacity": 3}])
     date = event.dates.get()
