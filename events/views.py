@@ -20,8 +20,14 @@ from django.views.decorators.cache import never_cache
 from contact.captcha import discard_challenge, new_challenge, new_challenge_with_picture
 from contact.consent import privacy_notice_url
 from contact.models import clause_version
-from contact.protection import count_attempt, form_token_age, make_form_token, sent_too_quickly
-from contact.views import TOKEN_REJECTED
+from contact.protection import (
+    count_attempt,
+    form_token_age,
+    make_form_token,
+    sent_too_quickly,
+    too_many_challenges,
+)
+from contact.views import TOKEN_REJECTED, TOO_MANY_QUESTIONS
 from pages.models import AssociationSettings
 
 from . import calendar
@@ -157,14 +163,20 @@ class RegistrationView(View):
         return response
 
     def render_form(self, form, *, notice=None, status=200):
+        # New questions are limited per client as on the contact form: the same counter.
+        limited = too_many_challenges(self.request)
         context = registration_form_context(
             self.request,
             self.event_date,
             form,
-            captcha=new_challenge(),
+            captcha=None if limited else new_challenge(),
             form_token=self.form_token(),
-            notice=notice,
+            notice=TOO_MANY_QUESTIONS if limited else notice,
         )
+        if limited:
+            # The form and what was typed, without a new question.
+            context["with_visitor_parts"] = True
+            status = 429
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
@@ -234,6 +246,8 @@ def fresh_parts(request, date_id):
     # The event page asks for the places alone when it loads, and for a question only when
     # the form comes into view: no challenge is made for visitors who never register.
     if payload["open"] and request.GET.get("tylko") != "miejsca":
+        if too_many_challenges(request):
+            return JsonResponse({**payload, "error": str(TOO_MANY_QUESTIONS)}, status=429)
         payload.update(
             csrf_token=get_token(request),
             form_token=make_form_token(),

@@ -197,6 +197,25 @@ def test_the_rate_limit_keeps_what_was_typed(client, index, settings):
     assert Registration.objects.count() == 1
 
 
+def test_new_questions_for_registering_are_limited_like_the_contact_forms(client, index, settings):
+    settings.CONTACT_CHALLENGE_RATE_LIMIT = "3/10m"
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20)}])
+    date = event.dates.get()
+    parts_url = f"/zapisy/{date.pk}/formularz.json"
+    for _ in range(3):
+        assert client.get(parts_url).status_code == 200
+
+    refused = client.get(parts_url)
+    page = client.get(f"/zapisy/{date.pk}/")
+
+    assert refused.status_code == 429 and "captcha" not in refused.json()
+    assert refused.json()["places"]  # the places still come
+    assert page.status_code == 429
+    assert "poproszono o wiele nowych pytań zabezpieczających" in page.content.decode()
+    assert 'name="captcha_0" value=""' in page.content.decode()
+    assert client.get(f"/zapisy/{date.pk}/formularz.json?tylko=miejsca").status_code == 200
+
+
 def test_a_dates_page_never_shows_personal_data(client, index):
     event = make_event(index)
     register_directly(event.dates.get(), name="Zofia Tajemnicza", email="zofia@example.org")
