@@ -205,3 +205,27 @@ def test_removing_a_date_with_registrations_asks_for_confirmation(
     notice = EventMail.objects.get(recipient="jan@example.org", kind="cancellation")
     assert "STATUS:CANCELLED" in notice.ics
     assert timedelta  # dates are given as the editor types them
+
+
+def test_a_volunteers_list_costs_the_same_queries_for_2_or_12_registrations(
+    client, django_user_model, debate
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    volunteer = make_editor(django_user_model, username="wolontariusz")
+    RegistrationAccess.objects.create(user=volunteer, event=debate)
+    client.force_login(volunteer)
+    date = debate.dates.get()
+    date.capacity = 20
+    date.save()
+
+    def queries_for(count):
+        while Registration.objects.count() < count:
+            register_directly(date, email=f"osoba{Registration.objects.count()}@example.org")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/registrations/").status_code == 200
+        return len(captured)
+
+    queries_for(1)  # the first request fills the settings and session caches
+    assert queries_for(2) == queries_for(12)
