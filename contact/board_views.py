@@ -64,16 +64,24 @@ def waiting_too_long(queryset, days=None):
     ).exclude(is_spam=True)
 
 
-def consent_wording(version):
-    """The information clause's version as the date its wording was first used, not a hash."""
-    if not version:
-        return "—"
-    first = ContactMessage.objects.filter(consent_clause_version=version).aggregate(
-        first=Min("received_at")
-    )["first"]
-    return _("the wording in use since %(date)s") % {
-        "date": date_filter(timezone.localtime(first), "j E Y")
+def consent_wordings(versions):
+    """{version: its wording's date} for the information clause's versions, in one query:
+    the date each wording was first used, not a hash."""
+    firsts = (
+        ContactMessage.objects.filter(consent_clause_version__in={v for v in versions if v})
+        .values("consent_clause_version")
+        .annotate(first=Min("received_at"))
+        .values_list("consent_clause_version", "first")
+    )
+    return {
+        version: _("the wording in use since %(date)s")
+        % {"date": date_filter(timezone.localtime(first), "j E Y")}
+        for version, first in firsts
     }
+
+
+def consent_wording(version):
+    return consent_wordings([version]).get(version, "—")
 
 
 # --- Plain Polish on the message page --------------------------------------------------------
@@ -258,11 +266,12 @@ def access_export_view(request, pk):
     if not policy.user_has_permission(request.user, "view"):
         raise PermissionDenied
     email = get_object_or_404(ContactMessage, pk=pk).sender_email
-    found = (
+    found = list(
         ContactMessage.objects.filter(sender_email__iexact=email)
         .prefetch_related("thread__author")
         .order_by("received_at", "pk")
     )
+    wordings = consent_wordings(message.consent_clause_version for message in found)
     text = render_to_string(
         "contact/admin/access_export.txt",
         {
@@ -273,7 +282,7 @@ def access_export_view(request, pk):
                 {
                     "message": message,
                     "received": local_time(message.received_at),
-                    "consent": consent_wording(message.consent_clause_version),
+                    "consent": wordings.get(message.consent_clause_version, "—"),
                     "entries": [
                         {
                             "entry": entry,
