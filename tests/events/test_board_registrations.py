@@ -229,3 +229,27 @@ def test_a_volunteers_list_costs_the_same_queries_for_2_or_12_registrations(
 
     queries_for(1)  # the first request fills the settings and session caches
     assert queries_for(2) == queries_for(12)
+
+
+def test_the_retention_erase_costs_the_same_queries_for_2_or_12_registrations(index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.erasure import erase_old_registrations
+
+    past = make_event(index, dates=[(in_days(-40), in_days(-40, 20))])
+
+    def queries_for(count):
+        for number in range(count):
+            Registration.objects.create(
+                event_date=past.dates.get(),
+                name=f"Osoba {number}",
+                email=f"osoba{number}@example.org",
+                consent_clause_version="x",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert erase_old_registrations(30) == count
+        assert not Registration.objects.exclude(email="").exists()
+        return len(captured)
+
+    assert queries_for(2) == queries_for(12)
