@@ -24,7 +24,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from contact.admin_views import answer_forbidden_with_403
-from contact.spreadsheets import spreadsheet_safe
+from contact.spreadsheets import BoardExportMixin
 
 from .models import EventDate, Registration, RegistrationAccess
 from .registration import cancel
@@ -90,27 +90,11 @@ def date_label(registration):
 date_label.short_description = gettext_lazy("date")
 
 
-class RegistrationIndexView(generic.IndexView):
+class RegistrationIndexView(BoardExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return registrations_for(self.request.user).order_by(
             "-event_date__start", "registered_at", "pk"
         )
-
-    def stream_csv(self, queryset):
-        yield "\ufeff".encode()  # Excel reads the file as UTF-8
-        yield from super().stream_csv(queryset)
-
-    def write_csv_row(self, writer, row_dict):
-        return writer.writerow(
-            {
-                field: spreadsheet_safe(self.preprocess_field_value(field, value, self.FORMAT_CSV))
-                for field, value in row_dict.items()
-            }
-        )
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return spreadsheet_safe(value) if export_format == self.FORMAT_XLSX else value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail as django_mail
@@ -45,8 +45,23 @@ def test_the_board_sees_registrations_and_exports_them_formula_safe(
     names = [row[2] for row in rows[1:]]
     assert '\'=HYPERLINK("http://zly.example")' in names
     sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
-    cells = [cell.value for row in sheet.iter_rows() for cell in row]
-    assert '\'=HYPERLINK("http://zly.example")' in cells
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+    assert cells['=HYPERLINK("http://zly.example")'].data_type == "s"  # text, not a formula
+
+
+def test_the_registrations_export_speaks_polish_in_warsaw_time(client, django_user_model, debate):
+    ewa = register_directly(debate.dates.get(), name="Ewa", email="ewa@example.org")
+    Registration.objects.filter(pk=ewa.pk).update(
+        registered_at=datetime(2026, 7, 3, 14, 21, tzinfo=UTC), attended=True
+    )
+    client.force_login(make_board_member(django_user_model))
+
+    exported = client.get("/admin/registrations/?export=csv&separator=semicolon")
+
+    assert 'filename="zapisy-excel.csv"' in exported["Content-Disposition"]
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
+    assert row[-2:] == ["Tak", "2026-07-03 16:21"]  # summer time in Warsaw
 
 
 def test_an_editor_outside_the_board_sees_nothing_until_the_event_allows_them(
