@@ -25,7 +25,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from . import board_views
-from .mail import board_recipients
 from .models import ContactMessage, ReplyTemplate
 from .spreadsheets import BoardExportMixin
 
@@ -98,14 +97,9 @@ class MessageIndexView(BoardExportMixin, generic.IndexView):
         return super().get_base_queryset().select_related("assigned_to")
 
     def get(self, request, *args, **kwargs):
-        if not self.is_export and not board_recipients():
-            messages.warning(
-                request,
-                _(
-                    "No board e-mail addresses are set, so messages wait undelivered. "
-                    "Add them in Settings → Association."
-                ),
-            )
+        warning = "" if self.is_export else board_views.no_board_address_warning()
+        if warning:
+            messages.warning(request, warning)
         return super().get(request, *args, **kwargs)
 
 

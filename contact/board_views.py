@@ -27,7 +27,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry
 
 from . import replies
-from .mail import board_recipients
+from .mail import delivery_recipients
 from .models import ContactMessage, ReplyTemplate, ThreadEntry
 
 Handling = ContactMessage.HandlingState
@@ -62,6 +62,22 @@ def waiting_too_long(queryset, days=None):
     return queryset.filter(
         handling_state__in=[Handling.NEW, Handling.IN_PROGRESS], received_at__lt=cutoff
     ).exclude(is_spam=True)
+
+
+def no_board_address_warning():
+    """What the board must read while Settings → Association lists no board address, or ""."""
+    recipients, fallback = delivery_recipients()
+    if not fallback:
+        return ""
+    if recipients:
+        return _(
+            "No board e-mail addresses are set, so messages go to the administrators "
+            "(%(addresses)s). Add the board's addresses in Settings → Association."
+        ) % {"addresses": ", ".join(recipients)}
+    return _(
+        "No board e-mail addresses are set, so messages wait undelivered. "
+        "Add them in Settings → Association."
+    )
 
 
 def consent_wordings(versions):
@@ -336,7 +352,7 @@ class MessagesPanel(Component):
         return {
             **counts,
             "days": days,
-            "no_board_address": not board_recipients(),
+            "no_board_address": no_board_address_warning(),
             "index_url": index,
             "new_url": f"{index}?handling_state={Handling.NEW}",
             "waiting_url": f"{index}?kolejka=czekajace",
