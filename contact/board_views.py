@@ -56,12 +56,15 @@ def unanswered_days():
     return getattr(settings, "CONTACT_UNANSWERED_DAYS", 3)
 
 
+def unanswered_before(cutoff):
+    """Still open and received before `cutoff` (spam is left out by the callers)."""
+    return Q(handling_state__in=[Handling.NEW, Handling.IN_PROGRESS], received_at__lt=cutoff)
+
+
 def waiting_too_long(queryset, days=None):
     """Questions nobody has answered for more than `days` days (spam aside)."""
     cutoff = timezone.now() - timedelta(days=unanswered_days() if days is None else days)
-    return queryset.filter(
-        handling_state__in=[Handling.NEW, Handling.IN_PROGRESS], received_at__lt=cutoff
-    ).exclude(is_spam=True)
+    return queryset.filter(unanswered_before(cutoff)).exclude(is_spam=True)
 
 
 def no_board_address_warning():
@@ -339,13 +342,7 @@ class MessagesPanel(Component):
         cutoff = timezone.now() - timedelta(days=days)
         counts = ContactMessage.objects.exclude(is_spam=True).aggregate(
             new=Count("pk", filter=Q(handling_state=Handling.NEW)),
-            waiting=Count(
-                "pk",
-                filter=Q(
-                    handling_state__in=[Handling.NEW, Handling.IN_PROGRESS],
-                    received_at__lt=cutoff,
-                ),
-            ),
+            waiting=Count("pk", filter=unanswered_before(cutoff)),
             undelivered=Count("pk", filter=Q(delivery_state=ContactMessage.DeliveryState.FAILED)),
         )
         index = reverse("contact_messages:index")
