@@ -4,8 +4,6 @@ Only users with the contact message permissions see it: the "Zarząd" group (cre
 migration) and superusers. Messages come only from residents: nobody can add one here.
 """
 
-import csv
-
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +12,6 @@ from django.template.defaultfilters import linebreaksbr, yesno
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,16 +20,13 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from . import board_views
-from .mail import board_recipients
 from .models import ContactMessage, ReplyTemplate
-from .spreadsheets import DIALECTS, spreadsheet_safe, value_preprocessors
+from .spreadsheets import BoardExportMixin
 
 
 def forbidden(request):
@@ -89,7 +83,7 @@ class MessageFilterSet(WagtailFilterSet):
         return queryset
 
 
-class MessageIndexView(generic.IndexView):
+class MessageIndexView(BoardExportMixin, generic.IndexView):
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         # The name opens the message itself; Wagtail would open the edit form (here only
         # the handling state), which is one click away from the message.
@@ -103,73 +97,10 @@ class MessageIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("assigned_to")
 
     def get(self, request, *args, **kwargs):
-        if not self.is_export and not board_recipients():
-            messages.warning(
-                request,
-                _(
-                    "No board e-mail addresses are set, so messages wait undelivered. "
-                    "Add them in Settings → Association."
-                ),
-            )
+        warning = "" if self.is_export else board_views.no_board_address_warning()
+        if warning:
+            messages.warning(request, warning)
         return super().get(request, *args, **kwargs)
-
-    # Times as the board reads them (Europe/Warsaw), XLSX with real date cells, yes/no in Polish.
-    custom_value_preprocess = {
-        **generic.IndexView.custom_value_preprocess,
-        **value_preprocessors(generic.IndexView.FORMAT_CSV, generic.IndexView.FORMAT_XLSX),
-    }
-
-    @property
-    def csv_separator(self):
-        """ "semicolon" for Polish Excel (?separator=semicolon), else the standard comma."""
-        wanted = self.request.GET.get("separator")
-        return wanted if wanted in DIALECTS else "comma"
-
-    def stream_csv(self, queryset):
-        # A BOM makes Excel read the file as UTF-8, so Polish letters survive.
-        yield "\ufeff".encode()
-        writer = csv.DictWriter(
-            Echo(), fieldnames=self.list_export, dialect=DIALECTS[self.csv_separator]
-        )
-        yield writer.writerow(
-            {field: self.get_heading(queryset, field) for field in self.list_export}
-        )
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
-
-    def write_csv_row(self, writer, row_dict):
-        return writer.writerow(
-            {
-                field: spreadsheet_safe(self.preprocess_field_value(field, value, self.FORMAT_CSV))
-                for field, value in row_dict.items()
-            }
-        )
-
-    def get_filename(self):
-        name = super().get_filename()
-        return f"{name}-excel" if self.is_export and self.csv_separator == "semicolon" else name
-
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons.copy()
-        if self.show_export_buttons:
-            params = self.request.GET.copy()
-            params["export"] = self.FORMAT_CSV
-            params["separator"] = "semicolon"
-            buttons.append(
-                Button(
-                    _("Download CSV for Excel (Polish)"),
-                    url=self.request.path + "?" + params.urlencode(),
-                    icon_name="download",
-                    priority=95,
-                )
-            )
-        return buttons
 
 
 class MessageInspectView(board_views.PlainInspectMixin, generic.InspectView):

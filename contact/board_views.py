@@ -27,7 +27,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry
 
 from . import replies
-from .mail import board_recipients
+from .mail import delivery_recipients
 from .models import ContactMessage, ReplyTemplate, ThreadEntry
 
 Handling = ContactMessage.HandlingState
@@ -56,24 +56,51 @@ def unanswered_days():
     return getattr(settings, "CONTACT_UNANSWERED_DAYS", 3)
 
 
+def unanswered_before(cutoff):
+    """Still open and received before `cutoff` (spam is left out by the callers)."""
+    return Q(handling_state__in=[Handling.NEW, Handling.IN_PROGRESS], received_at__lt=cutoff)
+
+
 def waiting_too_long(queryset, days=None):
     """Questions nobody has answered for more than `days` days (spam aside)."""
     cutoff = timezone.now() - timedelta(days=unanswered_days() if days is None else days)
-    return queryset.filter(
-        handling_state__in=[Handling.NEW, Handling.IN_PROGRESS], received_at__lt=cutoff
-    ).exclude(is_spam=True)
+    return queryset.filter(unanswered_before(cutoff)).exclude(is_spam=True)
+
+
+def no_board_address_warning():
+    """What the board must read while Settings → Association lists no board address, or ""."""
+    recipients, fallback = delivery_recipients()
+    if not fallback:
+        return ""
+    if recipients:
+        return _(
+            "No board e-mail addresses are set, so messages go to the administrators "
+            "(%(addresses)s). Add the board's addresses in Settings → Association."
+        ) % {"addresses": ", ".join(recipients)}
+    return _(
+        "No board e-mail addresses are set, so messages wait undelivered. "
+        "Add them in Settings → Association."
+    )
+
+
+def consent_wordings(versions):
+    """{version: its wording's date} for the information clause's versions, in one query:
+    the date each wording was first used, not a hash."""
+    firsts = (
+        ContactMessage.objects.filter(consent_clause_version__in={v for v in versions if v})
+        .values("consent_clause_version")
+        .annotate(first=Min("received_at"))
+        .values_list("consent_clause_version", "first")
+    )
+    return {
+        version: _("the wording in use since %(date)s")
+        % {"date": date_filter(timezone.localtime(first), "j E Y")}
+        for version, first in firsts
+    }
 
 
 def consent_wording(version):
-    """The information clause's version as the date its wording was first used, not a hash."""
-    if not version:
-        return "—"
-    first = ContactMessage.objects.filter(consent_clause_version=version).aggregate(
-        first=Min("received_at")
-    )["first"]
-    return _("the wording in use since %(date)s") % {
-        "date": date_filter(timezone.localtime(first), "j E Y")
-    }
+    return consent_wordings([version]).get(version, "—")
 
 
 # --- Plain Polish on the message page --------------------------------------------------------
@@ -258,11 +285,12 @@ def access_export_view(request, pk):
     if not policy.user_has_permission(request.user, "view"):
         raise PermissionDenied
     email = get_object_or_404(ContactMessage, pk=pk).sender_email
-    found = (
+    found = list(
         ContactMessage.objects.filter(sender_email__iexact=email)
         .prefetch_related("thread__author")
         .order_by("received_at", "pk")
     )
+    wordings = consent_wordings(message.consent_clause_version for message in found)
     text = render_to_string(
         "contact/admin/access_export.txt",
         {
@@ -273,7 +301,7 @@ def access_export_view(request, pk):
                 {
                     "message": message,
                     "received": local_time(message.received_at),
-                    "consent": consent_wording(message.consent_clause_version),
+                    "consent": wordings.get(message.consent_clause_version, "—"),
                     "entries": [
                         {
                             "entry": entry,
@@ -314,20 +342,14 @@ class MessagesPanel(Component):
         cutoff = timezone.now() - timedelta(days=days)
         counts = ContactMessage.objects.exclude(is_spam=True).aggregate(
             new=Count("pk", filter=Q(handling_state=Handling.NEW)),
-            waiting=Count(
-                "pk",
-                filter=Q(
-                    handling_state__in=[Handling.NEW, Handling.IN_PROGRESS],
-                    received_at__lt=cutoff,
-                ),
-            ),
+            waiting=Count("pk", filter=unanswered_before(cutoff)),
             undelivered=Count("pk", filter=Q(delivery_state=ContactMessage.DeliveryState.FAILED)),
         )
         index = reverse("contact_messages:index")
         return {
             **counts,
             "days": days,
-            "no_board_address": not board_recipients(),
+            "no_board_address": no_board_address_warning(),
             "index_url": index,
             "new_url": f"{index}?handling_state={Handling.NEW}",
             "waiting_url": f"{index}?kolejka=czekajace",

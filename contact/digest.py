@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import mail
-from .board_views import local_time, waiting_too_long
+from .board_views import local_time, person, unanswered_days, waiting_too_long
 from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
@@ -46,16 +46,11 @@ def build_digest(waiting, recipients):
                         "message": message,
                         "received": local_time(message.received_at),
                         "url": mail.admin_url(message),
-                        "assigned": (
-                            message.assigned_to.get_full_name()
-                            or message.assigned_to.get_username()
-                            if message.assigned_to
-                            else ""
-                        ),
+                        "assigned": person(message.assigned_to) if message.assigned_to else "",
                     }
                     for message in waiting
                 ],
-                "days": settings.CONTACT_UNANSWERED_DAYS,
+                "days": unanswered_days(),
                 "site_name": settings.WAGTAIL_SITE_NAME,
             },
         )
@@ -72,7 +67,9 @@ def send_digest():
             "received_at"
         )
     )
-    recipients = mail.board_recipients()
+    # The same people as residents' messages: the board, or the administrators while the
+    # settings list no board address.
+    recipients, _fallback = mail.delivery_recipients()
     if not waiting or not recipients:
         return 0
     mail.send(build_digest(waiting, recipients))

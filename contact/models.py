@@ -147,27 +147,6 @@ class ContactMessage(models.Model):
             )
             self.refresh_from_db()
 
-    @classmethod
-    def log_entries(cls):
-        """Wagtail's audit-log entries about messages."""
-        from django.contrib.contenttypes.models import ContentType
-        from wagtail.models import ModelLogEntry
-
-        return ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(cls))
-
-    @classmethod
-    def scrub_log_entries(cls):
-        """Give every audit-log entry about a message its number as label, never a name
-        (entries written before labels were only numbers may still hold one)."""
-        from django.db.models import Value
-        from django.db.models.functions import Concat
-
-        return (
-            cls.log_entries()
-            .exclude(label=Concat(Value("#"), "object_id"))
-            .update(label=Concat(Value("#"), "object_id"))
-        )
-
     @property
     def can_be_resent(self):
         return not self.is_spam and self.delivery_state in (

@@ -1,15 +1,11 @@
-"""The spam layers a resident never notices: time trap, rate limit, and the client address."""
+"""The spam layers a resident never notices: the time trap and the rate limits."""
 
-import logging
 import time
 
 from django.conf import settings
 from django.core import signing
 
 from contact import throttle
-from stowarzyszenie.client_ip import client_ip
-
-logger = logging.getLogger(__name__)
 
 FORM_TOKEN_SALT = "contact.form-token"  # noqa: S105 - a signing namespace, not a secret
 RATE_LIMIT_GROUP = "contact.form"
@@ -40,17 +36,7 @@ def sent_too_quickly(token):
     return age is None or age < settings.CONTACT_MIN_FILL_SECONDS
 
 
-# --- Client address and rate limit ------------------------------------------
-
-
-def client_address(request):
-    """The visitor's address as every throttle sees it, IPv6 grouped per /64."""
-    return client_ip(request)
-
-
-def client_key(group, request):
-    """What the rate limit counts by: a keyed hash, so the database never holds an address."""
-    return throttle.client_key(group, request)
+# --- Rate limit -------------------------------------------------------------
 
 
 def count_attempt(request):

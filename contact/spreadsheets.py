@@ -13,7 +13,10 @@ import re
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
+from wagtail.admin.widgets.button import Button
 
 FORMULA_START = re.compile(r"(^|[;,])([ ]*)(?=[=+\-@\t\r])")
 
@@ -55,9 +58,74 @@ class QuotedCsv(csv.excel):
 DIALECTS = {"comma": QuotedCsv, "semicolon": ExcelPolish}
 
 
-def value_preprocessors(csv_format, xlsx_format):
-    """For Wagtail's SpreadsheetExportMixin.custom_value_preprocess."""
-    return {
-        bool: {csv_format: yes_no, xlsx_format: yes_no},
-        datetime: {csv_format: local_time, xlsx_format: local_naive_time},
+class BoardExportMixin:
+    """For an admin IndexView: Wagtail's CSV/XLSX export as the board needs it.
+
+    Times in Europe/Warsaw, yes/no in Polish, CSV with a BOM and formula starts neutralised,
+    and a second CSV button for Polish Excel (?separator=semicolon). XLSX formulas need
+    nothing here: Wagtail writes every cell openpyxl would take for a formula as text.
+    """
+
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        bool: {
+            SpreadsheetExportMixin.FORMAT_CSV: yes_no,
+            SpreadsheetExportMixin.FORMAT_XLSX: yes_no,
+        },
+        datetime: {
+            SpreadsheetExportMixin.FORMAT_CSV: local_time,
+            SpreadsheetExportMixin.FORMAT_XLSX: local_naive_time,
+        },
     }
+
+    @property
+    def csv_separator(self):
+        """ "semicolon" for Polish Excel (?separator=semicolon), else the standard comma."""
+        wanted = self.request.GET.get("separator")
+        return wanted if wanted in DIALECTS else "comma"
+
+    def stream_csv(self, queryset):
+        # A BOM makes Excel read the file as UTF-8, so Polish letters survive.
+        yield "\ufeff".encode()
+        writer = csv.DictWriter(
+            Echo(), fieldnames=self.list_export, dialect=DIALECTS[self.csv_separator]
+        )
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: spreadsheet_safe(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
+
+    def get_filename(self):
+        name = super().get_filename()
+        return f"{name}-excel" if self.is_export and self.csv_separator == "semicolon" else name
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons.copy()
+        if self.show_export_buttons:
+            params = self.request.GET.copy()
+            params["export"] = self.FORMAT_CSV
+            params["separator"] = "semicolon"
+            buttons.append(
+                Button(
+                    _("Download CSV for Excel (Polish)"),
+                    url=self.request.path + "?" + params.urlencode(),
+                    icon_name="download",
+                    priority=95,
+                )
+            )
+        return buttons

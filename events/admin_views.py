@@ -24,7 +24,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from contact.admin_views import answer_forbidden_with_403
-from contact.spreadsheets import spreadsheet_safe
+from contact.spreadsheets import BoardExportMixin
 
 from .models import EventDate, Registration, RegistrationAccess
 from .registration import cancel
@@ -36,19 +36,25 @@ def sees_all(user):
     return user.is_active and (user.is_superuser or user.has_perm(SEES_ALL))
 
 
+def allowed_event_ids(user):
+    """The events whose registrations someone outside the board may see; read once a request
+    (the user object lives for one request), not once for each row of the list."""
+    if not hasattr(user, "_registration_event_ids"):
+        user._registration_event_ids = frozenset(
+            RegistrationAccess.objects.filter(user=user).values_list("event_id", flat=True)
+        )
+    return user._registration_event_ids
+
+
 def registrations_for(user):
     registrations = Registration.objects.select_related("event_date__event")
     if sees_all(user):
         return registrations
-    allowed = RegistrationAccess.objects.filter(user=user).values("event_id")
-    return registrations.filter(event_date__event_id__in=allowed)
+    return registrations.filter(event_date__event_id__in=allowed_event_ids(user))
 
 
 def may_manage(user, event_date):
-    return (
-        sees_all(user)
-        or RegistrationAccess.objects.filter(user=user, event_id=event_date.event_id).exists()
-    )
+    return sees_all(user) or event_date.event_id in allowed_event_ids(user)
 
 
 class RegistrationPermissionPolicy(ModelPermissionPolicy):
@@ -57,7 +63,7 @@ class RegistrationPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action not in ("view", "change", "export"):
             return False
-        return sees_all(user) or RegistrationAccess.objects.filter(user=user).exists()
+        return sees_all(user) or bool(allowed_event_ids(user))
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -84,27 +90,11 @@ def date_label(registration):
 date_label.short_description = gettext_lazy("date")
 
 
-class RegistrationIndexView(generic.IndexView):
+class RegistrationIndexView(BoardExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return registrations_for(self.request.user).order_by(
             "-event_date__start", "registered_at", "pk"
         )
-
-    def stream_csv(self, queryset):
-        yield "\ufeff".encode()  # Excel reads the file as UTF-8
-        yield from super().stream_csv(queryset)
-
-    def write_csv_row(self, writer, row_dict):
-        return writer.writerow(
-            {
-                field: spreadsheet_safe(self.preprocess_field_value(field, value, self.FORMAT_CSV))
-                for field, value in row_dict.items()
-            }
-        )
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return spreadsheet_safe(value) if export_format == self.FORMAT_XLSX else value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,10 +15,8 @@ def erase_old_registrations(days):
 
     Returns how many registrations were erased. The number of people and the status stay.
     """
-    erased = 0
-    for registration in past_registrations_to_erase(days).only("pk"):
-        registration.erase_personal_data()
-        erased += 1
+    with transaction.atomic():
+        erased = Registration.erase_personal_data_of(past_registrations_to_erase(days))
     # E-mails about dates that long past (sent or given up) go as well.
     cutoff = timezone.now() - timedelta(days=days)
     EventMail.objects.filter(created_at__lt=cutoff).exclude(

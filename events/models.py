@@ -539,7 +539,13 @@ class Registration(models.Model):
 
     def erase_personal_data(self):
         """RODO: the person's data goes; the row stays, so the counts for reports stay too."""
-        type(self).objects.filter(pk=self.pk).update(
+        type(self).erase_personal_data_of(type(self).objects.filter(pk=self.pk))
+
+    @staticmethod
+    def erase_personal_data_of(registrations):
+        """The same for a whole queryset at once, in two queries whatever its size."""
+        EventMail.objects.filter(registration__in=registrations).delete()
+        return registrations.update(
             name="",
             email="",
             organisation="",
@@ -547,7 +553,6 @@ class Registration(models.Model):
             accessibility_needs="",
             erased_at=timezone.now(),
         )
-        EventMail.objects.filter(registration_id=self.pk).delete()
 
 
 class RegistrationAccess(models.Model):

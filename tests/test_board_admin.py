@@ -72,6 +72,19 @@ def test_the_list_warns_when_no_board_address_is_set(board_client):
     assert warning not in board_client.get(INDEX).content.decode()
 
 
+def test_the_list_says_messages_go_to_the_administrators_while_no_board_address_is_set(
+    board_client, django_user_model
+):
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
+
+    html = board_client.get(INDEX).content.decode()
+
+    assert "wiadomości trafiają do administratorów (admin@example.org)" in html
+    assert "czekają niedoręczone" not in html
+    dashboard = board_client.get("/admin/").content.decode()
+    assert "wiadomości trafiają do administratorów (admin@example.org)" in dashboard
+
+
 def test_the_menu_shows_wiadomosci_to_the_board_and_not_to_an_editor(client, django_user_model):
     board_member = make_board_member(django_user_model)
     editor = make_editor(django_user_model)

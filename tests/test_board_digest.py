@@ -67,6 +67,18 @@ def test_the_board_gets_a_daily_digest_of_questions_waiting_too_long(
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
+def test_the_digest_goes_to_the_administrators_while_no_board_address_is_set(
+    django_user_model, mailoutbox
+):
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
+    make_contact_message(received_at=timezone.now() - timedelta(days=5))
+
+    assert digest.send_digest() == 1
+
+    [sent] = mailoutbox
+    assert sent.to == ["admin@example.org"]
+
+
 def test_the_next_digest_is_tomorrow_once_todays_hour_has_passed(settings):
     settings.CONTACT_DIGEST_HOUR = 8
     warsaw = ZoneInfo("Europe/Warsaw")

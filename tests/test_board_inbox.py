@@ -266,6 +266,24 @@ def test_the_access_request_is_one_click(board_client, ewa):
     assert "Notatka o Annie" in text and "Odpowiedź Anny" in text and "a.pdf" in text
 
 
+def test_the_access_export_costs_the_same_queries_for_2_or_12_messages(board_client, ewa):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count):
+        ContactMessage.objects.all().delete()
+        for _number in range(count):
+            thread_for(make_contact_message(sender_email="anna@example.org"), ewa)
+        first = ContactMessage.objects.order_by("pk").first()
+        with CaptureQueriesContext(connection) as captured:
+            text = board_client.get(f"/admin/messages/access/{first.pk}/").content.decode()
+        assert text.count("treść obowiązująca od") == count
+        return len(captured)
+
+    queries_for(1)  # the first request fills the settings and session caches
+    assert queries_for(2) == queries_for(12)
+
+
 def test_an_editor_cannot_read_the_access_export(client, django_user_model):
     from tests.factories import make_editor
 

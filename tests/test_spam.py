@@ -6,7 +6,9 @@ import pytest
 from django.test import Client, RequestFactory, override_settings
 
 from contact.models import ContactMessage
-from contact.protection import RATE_LIMIT_GROUP, client_address, client_key, make_form_token
+from contact.protection import RATE_LIMIT_GROUP, make_form_token
+from contact.throttle import client_key
+from stowarzyszenie.client_ip import client_ip
 from tests.factories import RESIDENT, collapse_spaces, fill_in_contact_form, form_fields
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +183,7 @@ def test_client_address_trusts_only_our_own_proxies(
     settings, proxies, remote_addr, forwarded_for, expected
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
-    assert client_address(FakeRequest(remote_addr, forwarded_for)) == expected
+    assert client_ip(FakeRequest(remote_addr, forwarded_for)) == expected
 
 
 def test_no_address_of_the_resident_is_stored(visitor):
@@ -194,8 +196,8 @@ def test_no_address_of_the_resident_is_stored(visitor):
 
 
 def test_the_rate_limit_counts_a_keyed_hash_of_the_address_not_the_address():
-    # django-ratelimit hashes its cache keys anyway; what it is given must not be the address
-    # either, or anyone holding the cache could test which addresses wrote to the association.
+    # The counters are stored: a plain address, or its bare hash, would let anyone holding the
+    # database test which addresses wrote to the association.
     request = RequestFactory().post(CONTACT_URL, REMOTE_ADDR="203.0.113.99")
 
     key = client_key(RATE_LIMIT_GROUP, request)

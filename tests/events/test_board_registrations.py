@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail as django_mail
@@ -45,8 +45,23 @@ def test_the_board_sees_registrations_and_exports_them_formula_safe(
     names = [row[2] for row in rows[1:]]
     assert '\'=HYPERLINK("http://zly.example")' in names
     sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
-    cells = [cell.value for row in sheet.iter_rows() for cell in row]
-    assert '\'=HYPERLINK("http://zly.example")' in cells
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+    assert cells['=HYPERLINK("http://zly.example")'].data_type == "s"  # text, not a formula
+
+
+def test_the_registrations_export_speaks_polish_in_warsaw_time(client, django_user_model, debate):
+    ewa = register_directly(debate.dates.get(), name="Ewa", email="ewa@example.org")
+    Registration.objects.filter(pk=ewa.pk).update(
+        registered_at=datetime(2026, 7, 3, 14, 21, tzinfo=UTC), attended=True
+    )
+    client.force_login(make_board_member(django_user_model))
+
+    exported = client.get("/admin/registrations/?export=csv&separator=semicolon")
+
+    assert 'filename="zapisy-excel.csv"' in exported["Content-Disposition"]
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
+    assert row[-2:] == ["Tak", "2026-07-03 16:21"]  # summer time in Warsaw
 
 
 def test_an_editor_outside_the_board_sees_nothing_until_the_event_allows_them(
@@ -205,3 +220,51 @@ def test_removing_a_date_with_registrations_asks_for_confirmation(
     notice = EventMail.objects.get(recipient="jan@example.org", kind="cancellation")
     assert "STATUS:CANCELLED" in notice.ics
     assert timedelta  # dates are given as the editor types them
+
+
+def test_a_volunteers_list_costs_the_same_queries_for_2_or_12_registrations(
+    client, django_user_model, debate
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    volunteer = make_editor(django_user_model, username="wolontariusz")
+    RegistrationAccess.objects.create(user=volunteer, event=debate)
+    client.force_login(volunteer)
+    date = debate.dates.get()
+    date.capacity = 20
+    date.save()
+
+    def queries_for(count):
+        while Registration.objects.count() < count:
+            register_directly(date, email=f"osoba{Registration.objects.count()}@example.org")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/registrations/").status_code == 200
+        return len(captured)
+
+    queries_for(1)  # the first request fills the settings and session caches
+    assert queries_for(2) == queries_for(12)
+
+
+def test_the_retention_erase_costs_the_same_queries_for_2_or_12_registrations(index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.erasure import erase_old_registrations
+
+    past = make_event(index, dates=[(in_days(-40), in_days(-40, 20))])
+
+    def queries_for(count):
+        for number in range(count):
+            Registration.objects.create(
+                event_date=past.dates.get(),
+                name=f"Osoba {number}",
+                email=f"osoba{number}@example.org",
+                consent_clause_version="x",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert erase_old_registrations(30) == count
+        assert not Registration.objects.exclude(email="").exists()
+        return len(captured)
+
+    assert queries_for(2) == queries_for(12)

@@ -50,8 +50,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Would delete {count} message(s) received before {when}.")
             return
         old.delete()
-        # The audit log outlives the messages: it keeps their numbers only.
-        ContactMessage.scrub_log_entries()
         self.stdout.write(f"Deleted {count} message(s) received before {when} ({months} months).")
 
         from captcha.models import CaptchaStore
