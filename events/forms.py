@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contact.captcha import OneTimeCaptchaField
-from contact.forms import ResidentFormMixin, SingleLineField
+from contact.forms import ConsentField, ResidentFormMixin, SingleLineField
 
 from .models import Registration
 
@@ -36,7 +36,7 @@ class RegistrationForm(ResidentFormMixin, forms.Form):
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs (optional)"), max_length=500, required=False
     )
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label=_(
             "I agree that the association may process my name and e-mail address to handle "
             "my registration."

@@ -216,6 +216,17 @@ def test_new_questions_for_registering_are_limited_like_the_contact_forms(client
     assert client.get(f"/zapisy/{date.pk}/formularz.json?tylko=miejsca").status_code == 200
 
 
+@pytest.mark.parametrize("made_up", ["1", "true", "yes"])
+def test_only_the_ticked_box_itself_counts_as_consent(client, index, made_up):
+    event = make_event(index, dates=[{"start": in_days(7), "end": in_days(7, 20)}])
+
+    response = register_through_the_page(client, event.dates.get(), consent=made_up)
+
+    assert response.status_code == 200
+    assert "Zaznacz pole zgody" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
 def test_a_dates_page_never_shows_personal_data(client, index):
     event = make_event(index)
     register_directly(event.dates.get(), name="Zofia Tajemnicza", email="zofia@example.org")
