@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from contact.mail import is_permanent
+
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 
@@ -114,13 +116,15 @@ class Outbox:
         )
 
     def after_failure(self, pk, attempt, retry, exc, give_up, queue_next):
-        """Record a failed attempt: "failed" if `give_up`, else back to pending and
-        `queue_next(run_after)` queues the next attempt; returns "failed" or "retry"."""
+        """Record a failed attempt: "failed" if `give_up` or the SMTP server refused for good,
+        else back to pending and `queue_next(run_after)` queues the next attempt; returns
+        "failed" or "retry"."""
         now = timezone.now()
         mine = self.model.objects.filter(pk=pk, **{self.state: SENDING, self.attempts: attempt})
         changes = {self.last_error: describe(exc), self.claimed_at: None}
         with transaction.atomic():
-            if give_up:
+            # A 5xx answer is final for every kind of e-mail: retrying for a day cannot help.
+            if give_up or is_permanent(exc):
                 if self.next_attempt_at:
                     changes[self.next_attempt_at] = None
                 mine.update(**changes, **{self.state: FAILED})

@@ -95,7 +95,7 @@ def _after_failure(message, attempt, retry, since, exc):
         attempt,
         retry,
         exc,
-        give_up=timezone.now() >= give_up_at or mail.is_permanent(exc),
+        give_up=timezone.now() >= give_up_at,
         queue_next=lambda next_at: deliver_message.using(run_after=next_at).enqueue(
             message_id=message.pk,
             attempt=attempt + 1,

@@ -169,6 +169,23 @@ def test_the_resident_waits_when_smtp_is_away_and_gets_the_answer_once_it_is_bac
     assert entry.delivery_attempts == 2
 
 
+def test_an_answer_the_smtp_server_refuses_for_good_shows_as_not_delivered_at_once(
+    smtp_server, board_client, association_mailbox
+):
+    async def refuse_recipient(server, session, envelope, address, rcpt_options):
+        return "550 5.1.1 No such user"
+
+    smtp_server.mailbox.handle_RCPT = refuse_recipient
+    message = make_contact_message()
+    reply(board_client, message, "Odpowiedź na adres, którego nie ma.")
+
+    run_mail_worker()
+
+    entry = ThreadEntry.objects.get(message=message)
+    assert entry.delivery_state == ThreadEntry.DeliveryState.FAILED, "not after 26 hours: now"
+    assert "550" in entry.delivery_last_error
+
+
 def test_an_answer_claimed_by_a_worker_killed_a_moment_ago_is_sent_once_it_restarts(
     smtp_server, board_client, association_mailbox
 ):
