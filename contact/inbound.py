@@ -70,22 +70,30 @@ def ids_in(header_value):
     return MESSAGE_ID.findall(str(header_value or ""))
 
 
-def message_for_id(message_id):
-    """The question whose thread has a mail with this Message-ID, or None."""
-    entry = (
-        Entry.objects.filter(message_id_header=message_id)
+def messages_for_ids(message_ids):
+    """{Message-ID: question} for those of `message_ids` that belong to a thread here.
+
+    Two queries however many ids a mail names: a References header is the sender's to fill.
+    """
+    found = {}
+    entries = (
+        Entry.objects.filter(message_id_header__in=message_ids)
         .exclude(kind=Entry.Kind.NOTE)
         .select_related("message")
-        .first()
     )
-    if entry is not None:
-        return entry.message
-    board = BOARD_MESSAGE_ID.fullmatch(message_id)
-    if board:
-        message = ContactMessage.objects.filter(pk=int(board.group(1))).first()
-        if message is not None and mail.message_id_header(message) == message_id:
-            return message
-    return None
+    for entry in entries:
+        found.setdefault(entry.message_id_header, entry.message)
+    board_ids = {
+        message_id: int(match.group(1))
+        for message_id in message_ids
+        if message_id not in found and (match := BOARD_MESSAGE_ID.fullmatch(message_id))
+    }
+    questions = ContactMessage.objects.in_bulk(set(board_ids.values()))
+    for message_id, pk in board_ids.items():
+        question = questions.get(pk)
+        if question is not None and mail.message_id_header(question) == message_id:
+            found[message_id] = question
+    return found
 
 
 def sender_address(parsed):
@@ -95,12 +103,12 @@ def sender_address(parsed):
 
 def find_message(parsed):
     """The question this mail answers, trying the surest clue first."""
-    for message_id in ids_in(parsed.get("In-Reply-To")):
-        if found := message_for_id(message_id):
-            return found
-    for message_id in reversed(ids_in(parsed.get("References"))):
-        if found := message_for_id(message_id):
-            return found
+    # In-Reply-To first, then References from the newest mail back.
+    clues = ids_in(parsed.get("In-Reply-To")) + ids_in(parsed.get("References"))[::-1]
+    threads = messages_for_ids(clues)
+    for message_id in clues:
+        if message_id in threads:
+            return threads[message_id]
     recipients = getaddresses(
         [str(parsed.get(h, "")) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
     )

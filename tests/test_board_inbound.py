@@ -207,3 +207,28 @@ def test_mail_that_matches_no_thread_stays_in_the_mailbox_untouched(imap_server,
     [(flags, stored)] = imap_server.inbox()
     assert "\\Seen" not in flags
     assert stored.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+
+
+def test_matching_an_answer_costs_the_same_queries_however_many_references_it_names(
+    smtp_server, board_client
+):
+    from email import message_from_bytes, policy
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contact.inbound import find_message
+
+    message = make_contact_message()
+    sent = board_replies(board_client, smtp_server, message)
+    counts = []
+    for made_up in (1, 200):
+        noise = " ".join(make_msgid(domain="example.org") for _ in range(made_up))
+        answer = residents_answer(sent, "Dziękuję!", In_Reply_To=None)
+        answer.replace_header("References", f"{answer['References']} {noise}")
+        parsed = message_from_bytes(answer.as_bytes(), policy=policy.default)
+        with CaptureQueriesContext(connection) as queries:
+            assert find_message(parsed) == message
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
