@@ -131,10 +131,21 @@ def _shareable(response):
     )
 
 
+# A shared cache may answer with a page this much older than s-maxage while it asks the app
+# for a new one, and for this long while the app is down (docker/nginx/plac-nzs.conf).
+STALE_WHILE_REVALIDATE_SECONDS = 60
+STALE_IF_ERROR_SECONDS = 86_400
+
+
 def cache_control_header():
+    """Browsers keep a page briefly; shared caches for a few seconds, since a publish cannot
+    reach them, and longer only while they refresh it or the app is down."""
+    seconds = settings.PAGE_CACHE_SECONDS
     return (
-        f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, settings.PAGE_CACHE_SECONDS)}"
-        f", s-maxage={settings.PAGE_CACHE_SECONDS}"
+        f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, seconds)}"
+        f", s-maxage={min(settings.PAGE_CACHE_SHARED_SECONDS, seconds)}"
+        f", stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
+        f", stale-if-error={STALE_IF_ERROR_SECONDS}"
     )
 
 

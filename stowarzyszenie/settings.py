@@ -265,11 +265,14 @@ CONTACT_DIGEST_HOUR = env.int("CONTACT_DIGEST_HOUR", default=None)
 # the date (the number of people stays for reports).
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=30)
 # --- Page cache and benchmark (see pages/cache.py and bench/) ---
-# How long the server and shared caches (CDN, Varnish, nginx) keep a page; 0 turns it off.
-# Our own copy is dropped at once when an editor publishes or changes a setting.
+# How long the server keeps a page; 0 turns the page cache off. Our own copy is dropped at
+# once when an editor publishes or changes a setting.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # How long a visitor's browser keeps it without asking again.
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=60)
+# How long a shared cache in front (nginx, a CDN) keeps a page as fresh (`s-maxage`). It cannot
+# be told about a publish, so this bounds how long a publish takes to show through it.
+PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=3)
 # Only `make bench` sets this: it adds the constant "framework floor" view (stowarzyszenie/urls.py).
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
