@@ -2,6 +2,7 @@
 # One image for the web server and the mail worker:
 #   docker run IMAGE            -> web (migrate, then gunicorn on port 8000)
 #   docker run IMAGE worker     -> the board's e-mails (manage.py db_worker --backend mail)
+#   --target proxy              -> nginx with the page cache and the static files, in front of web
 # See README.md, "Wdrożenie (Docker Compose)".
 #
 # Build arguments and secrets (all optional):
@@ -53,6 +54,27 @@ COPY . .
 RUN SECRET_KEY=build-only-not-secret python manage.py compile_translations --verbosity=0 \
     && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput --verbosity=0 \
     && python -m compileall -q -j0 /app
+
+# ---- proxy: nginx in front of the web container (compose.yaml's `proxy` service) ----
+# The page cache and the static files of this very build, so nginx and the app always agree on
+# the files' hashed names. docker/nginx/plac-nzs.conf with its placeholders filled in.
+FROM ${BASE_IMAGE} AS proxy
+COPY --from=build /app/staticfiles /srv/plac-nzs/static
+COPY docker/nginx/plac-nzs.conf /etc/nginx/conf.d/plac-nzs.conf
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nginx \
+    && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default \
+    && sed -i -e 's|@LISTEN@|8080|' -e 's|@UPSTREAM@|server web:8000;|' \
+        -e 's|@CACHE_PATH@|/var/cache/nginx/plac-nzs|' -e 's|@STATIC_ROOT@|/srv/plac-nzs/static|' \
+        -e 's|@MEDIA_ROOT@|/srv/plac-nzs/media|' /etc/nginx/conf.d/plac-nzs.conf \
+    && mkdir -p /var/cache/nginx/plac-nzs /srv/plac-nzs/media \
+    && chown www-data:www-data /var/cache/nginx/plac-nzs \
+    && ln -sf /dev/stdout /var/log/nginx/access.log \
+    && ln -sf /dev/stderr /var/log/nginx/error.log
+EXPOSE 8080
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
 
 # ---- final: Python, the virtual environment and the project; no compilers, no pip ----
 FROM ${BASE_IMAGE}
