@@ -33,6 +33,7 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
+from bench import proxy as bench_proxy  # noqa: E402
 from bench.firstview import (  # noqa: E402
     BUDGET_BYTES,
     BUDGET_REQUESTS,
@@ -348,6 +349,7 @@ def measure(kind, args, work):
             if available[name] and not target_met(report, name):
                 # What limits it: in-process, so the profile shows Django's work only.
                 report["profiles"][name] = django_side(env, "profile", what, "200")["profile"]
+        report["proxy"] = bench_proxy.measure(env, work, args)
     finally:
         server.stop()
     return report
@@ -434,6 +436,8 @@ def table(report, args):
     )
     if "contact_after" in report:
         lines += ["", f"After the POST runs: {json.dumps(report['contact_after'])}"]
+    if "proxy" in report:
+        lines += bench_proxy.table(report["proxy"])
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(report)]
     lines += [f"- note: {n}" for n in report["notes"]]
     for name, text in report.get("profiles", {}).items():
@@ -472,6 +476,8 @@ def targets(report):
         f"mission page queries ≤ {TARGET_QUERIES_UNCACHED} uncached, 0 cached: "
         f"{q['uncached']} / {q['warm']} (cold cache: {q['cold']}) — {ok}"
     )
+    if "proxy" in report:
+        out += bench_proxy.targets(report["proxy"])
     fv = report["first_view"]
     ok = fv["bytes_with_headers"] <= BUDGET_BYTES and fv["requests"] <= BUDGET_REQUESTS
     out.append(
