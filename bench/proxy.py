@@ -59,14 +59,7 @@ class Nginx:
         )
 
     def check(self):
-        """``nginx -t``: the output, or an AssertionError."""
-        result = subprocess.run(  # noqa: S603
-            [NGINX, "-t", "-c", str(self.conf), "-p", str(self.folder)],
-            capture_output=True,
-            text=True,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stderr
+        return check_config(self.conf, self.folder)
 
     def wait_ready(self, url, timeout=20):
         deadline = time.monotonic() + timeout
@@ -95,6 +88,15 @@ class Nginx:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.log.close()
+
+
+def check_config(conf, folder):
+    """``nginx -t``: its output, or an AssertionError with it."""
+    result = subprocess.run(  # noqa: S603
+        [NGINX, "-t", "-c", str(conf), "-p", str(folder)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr
 
 
 def static_block(listen, root):

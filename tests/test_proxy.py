@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.proxy import NGINX, Nginx, renderer
+from bench.proxy import NGINX, Nginx, check_config, renderer
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -303,3 +303,23 @@ def test_static_files_come_from_nginx_not_the_app(site):
         assert site.get("/static/css/site.css").status == 200
     finally:
         site.start_app()
+
+
+def test_the_images_nginx_config_is_the_template_with_every_placeholder_filled(tmp_path):
+    """The Dockerfile's `proxy` stage fills the placeholders with sed; nginx accepts the result."""
+    dockerfile = (PROJECT_DIR / "Dockerfile").read_text()
+    stage = dockerfile.split(" AS proxy", 1)[1].split("\nFROM ", 1)[0]
+    replacements = dict(re.findall(r"-e 's\|(@[A-Z_]+@)\|([^|]*)\|'", stage))
+    template = (PROJECT_DIR / "docker" / "nginx" / "plac-nzs.conf").read_text()
+    settings = "\n".join(line.split("#")[0] for line in template.splitlines())
+    assert set(replacements) == set(re.findall(r"@[A-Z_]+@", settings))
+    config = template
+    for placeholder, value in replacements.items():
+        config = config.replace(placeholder, value)
+    # Outside compose there is no `web` host; the cache folder is the image's.
+    config = config.replace("server web:8000;", "server 127.0.0.1:8000;")
+    config = config.replace("/var/cache/nginx/plac-nzs", str(tmp_path / "cache"))
+
+    conf = renderer().standalone(tmp_path, config)
+
+    assert "test is successful" in check_config(conf, tmp_path)
