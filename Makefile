@@ -82,13 +82,21 @@ CHROMIUM ?= /usr/bin/chromium
 JAVA ?= /usr/bin/java
 ESPEAK ?= /usr/bin/espeak-ng
 DOVECOT ?= /usr/sbin/dovecot
+NGINX ?= /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: browser-test-tools test-tools
 browser-test-tools: $(CHROMIUM) $(JAVA) $(ESPEAK) node_modules/.installed
 
-# Everything the tests start: the browser tools and a real IMAP server.
-test-tools: browser-test-tools $(DOVECOT)
+# Everything the tests start: the browser tools, a real IMAP server and nginx.
+test-tools: browser-test-tools $(DOVECOT) $(NGINX)
+
+# nginx in front of gunicorn, with the shipped config (docker/nginx/plac-nzs.conf), started by
+# tests/test_proxy.py and `make bench` themselves, unprivileged, on free ports.
+$(NGINX):
+	@echo "==> $(NGINX) is missing: installing Debian's nginx for the proxy tests and the benchmark"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y nginx
 
 # The tests read residents' answers from a real IMAP server: Debian's Dovecot, started by the
 # tests themselves with their own configuration on a free port (tests/imap_server.py).
@@ -139,8 +147,8 @@ check: install
 	@$(MANAGE) makemigrations --check --dry-run
 
 # The benchmark (bench/run.py): its own database under bench/results/tmp, gunicorn with DEBUG=0,
-# wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
-bench: install
+# nginx in front of it (bench/proxy.py), wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
+bench: install $(NGINX)
 	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
