@@ -453,7 +453,7 @@ def target_met(report, name):
         return True
     if name == "contact POST":
         return run["p50"] is not None and run["p50"] <= TARGET_POST_P50_MS
-    return bool(floor) and run["rps"] / floor["rps"] >= TARGET_FLOOR_RATIO
+    return bool(floor) and floor["rps"] > 0 and run["rps"] / floor["rps"] >= TARGET_FLOOR_RATIO
 
 
 def targets(report):

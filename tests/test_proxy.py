@@ -193,6 +193,21 @@ def test_a_page_every_visitor_gets_alike_comes_from_nginx_on_the_second_visit(si
     assert "s-maxage=3" in cache_control and "stale-if-error=" in cache_control
 
 
+def test_browsers_share_one_gzip_copy_and_others_get_the_page_uncompressed(site):
+    chrome = {"Accept-Encoding": "gzip, deflate, br"}
+    firefox = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    site.get("/o-stowarzyszeniu/", chrome)
+
+    shared = site.get("/o-stowarzyszeniu/", firefox)
+    plain = site.get("/o-stowarzyszeniu/", {"Accept-Encoding": "identity"})
+
+    assert shared.cache == "HIT"
+    assert shared.headers["Content-Encoding"] == "gzip"
+    assert shared.headers["Vary"] == "Accept-Encoding"  # for caches further along
+    assert "Content-Encoding" not in plain.headers
+    assert "</html>" in plain.text
+
+
 def test_the_contact_forms_per_visitor_parts_never_come_from_the_cache(site):
     answers = [site.get("/kontakt/formularz.json") for _ in range(3)]
 
