@@ -219,6 +219,18 @@ def test_the_hero_image_keeps_its_place_while_it_loads(client, association_conte
     assert image["alt"] == "Mieszkańcy na Placu NZS"
 
 
+def test_a_small_hero_image_names_each_width_once(client, association_content):
+    """Wagtail never enlarges: a 640-pixel upload must not be offered as 960 and 1440 too."""
+    page = association_content
+    page.hero_image = picture(size=(640, 480))
+    page.save_revision().publish()
+
+    image = soup_of(client.get("/")).select_one("img.hero__image")
+
+    widths = [candidate.split()[-1] for candidate in image["srcset"].split(", ")]
+    assert widths == ["480w", "640w"]
+
+
 def test_without_a_lead_statement_the_heading_is_the_page_title(client, association_content):
     page = association_content
     page.lead = ""
