@@ -332,6 +332,20 @@ def test_editors_lead_and_second_button_survive_the_content_command(
     assert (button.get_text(strip=True), button["href"]) == ("Wesprzyj nas", support.url)
 
 
+def test_a_second_button_the_editor_removed_stays_removed(client, django_user_model, events):
+    what_make_run_does()  # chooses the events page
+    editor_client = type(client)()
+    editor_client.force_login(make_editor(django_user_model))
+
+    publish_through_the_admin(
+        editor_client, MissionPage.objects.get(), second_action_page="", second_action_label=""
+    )
+    what_make_run_does()
+
+    buttons = soup_of(client.get("/")).select(".hero__actions a")
+    assert [b.get_text(strip=True) for b in buttons] == ["Napisz do nas"]
+
+
 def test_the_editor_shows_the_hero_and_the_sections_in_polish(client, django_user_model, events):
     editor_client = type(client)()
     editor_client.force_login(make_editor(django_user_model))

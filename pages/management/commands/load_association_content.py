@@ -2,7 +2,7 @@
 
 Safe to run on every start: it creates the mission page and the other pages (e.g. the
 privacy notice) only when they do not exist and fills only empty settings fields (and the
-home page's empty second button), so nothing an editor changed is overwritten.
+home page's second button, until it has had one), so nothing an editor changed is overwritten.
 """
 
 import json
@@ -127,11 +127,14 @@ class Command(BaseCommand):
 
     def ensure_second_action(self, mission_page, choices):
         """The hero's second button: the first of `choices` (the events page, then "Wesprzyj
-        nas") that the site has, while the editors have chosen none.
+        nas") that the site has, until the page has ever had one: editors may remove it.
 
         Skipped while the page has an unpublished draft, which a new revision would hide.
         """
         if mission_page.second_action_page_id or mission_page.has_unpublished_changes:
+            return
+        revisions = mission_page.revisions.only("content")
+        if any(revision.content.get("second_action_page") for revision in revisions):
             return
         for choice in choices:
             try:
