@@ -76,7 +76,8 @@ class ArticleIndexPage(FoldedSearchMixin, CacheablePageMixin, RoutablePageMixin,
             ArticlePage.objects.child_of(self)
             .live()
             .order_by("-date", "-first_published_at", "-pk")
-            .prefetch_related("tags")
+            .select_related("image")
+            .prefetch_related("tags", "image__renditions")
         )
         if kind is not None:
             articles = articles.filter(kind=kind)

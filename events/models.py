@@ -76,7 +76,8 @@ class EventIndexPage(CacheablePageMixin, Page):
             EventDate.objects.filter(
                 event__live=True, event__path__startswith=self.path, event__depth=self.depth + 1
             )
-            .select_related("event", "event__category")
+            .select_related("event", "event__category", "event__image")
+            .prefetch_related("event__image__renditions")
             .order_by("start", "pk")
         )
 
@@ -632,7 +633,8 @@ def upcoming_dates(limit):
     return list(
         EventDate.objects.filter(event__live=True, end__gte=timezone.now())
         .filter(~Q(cancelled=True))
-        .select_related("event", "event__category")
+        .select_related("event", "event__category", "event__image")
+        .prefetch_related("event__image__renditions")
         .order_by("start", "pk")[:limit]
     )
 

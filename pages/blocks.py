@@ -228,3 +228,86 @@ class BaseStreamBlock(blocks.StreamBlock):
     faq = FaqBlock()
     people = PeopleBlock()
     video = VideoBlock()
+
+
+# --- The home page's sections: editors choose which show and in what order ---
+
+
+class HomeSectionBlock(blocks.StructBlock):
+    """A section of the mission page: its heading may be changed, its content lives elsewhere."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty for the usual heading."),
+    )
+
+
+class ListedHomeSectionBlock(HomeSectionBlock):
+    count = blocks.IntegerBlock(
+        label=_("How many"), default=3, min_value=1, max_value=12, required=True
+    )
+
+
+class UpcomingEventsSectionBlock(ListedHomeSectionBlock):
+    class Meta:
+        icon = "date"
+        label = _("Upcoming events")
+        help_text = _("The next dates of published events; hidden while none is planned.")
+        template = "components/home_events.html"
+
+
+class LatestArticlesSectionBlock(ListedHomeSectionBlock):
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Latest articles and positions")
+        help_text = _(
+            "The newest articles, publications and positions; hidden while there are none."
+        )
+        template = "components/home_articles.html"
+
+
+class ManifestoSectionBlock(HomeSectionBlock):
+    class Meta:
+        icon = "openquote"
+        label = _("Manifesto with goals and activities")
+        help_text = _("The manifesto, “Chcemy…” and “Będziemy…” as edited above.")
+        template = "components/home_manifesto.html"
+
+
+class HomeSectionsBlock(blocks.StreamBlock):
+    """What follows the hero, once each: upcoming events, articles, manifesto, form, share box."""
+
+    upcoming_events = UpcomingEventsSectionBlock()
+    latest_articles = LatestArticlesSectionBlock()
+    manifesto = ManifestoSectionBlock()
+    contact = blocks.StaticBlock(
+        label=_("Contact form"),
+        icon="mail",
+        admin_text=_("The invitation to write and the contact form, as edited above."),
+        template="components/home_contact.html",
+    )
+    share = blocks.StaticBlock(
+        label=_("Share box"),
+        icon="link",
+        admin_text=_("Links for sharing the page; its texts are in Settings → Association."),
+        template="components/home_share.html",
+    )
+
+    class Meta:
+        block_counts = {
+            name: {"max_num": 1}
+            for name in ("upcoming_events", "latest_articles", "manifesto", "contact", "share")
+        }
+
+
+def default_home_sections():
+    """Every section, in the order a first visitor reads best: what is new, who we are, write."""
+    return [
+        ("upcoming_events", {"heading": "", "count": 3}),
+        ("latest_articles", {"heading": "", "count": 3}),
+        ("manifesto", {"heading": ""}),
+        ("contact", None),
+        ("share", None),
+    ]

@@ -10,7 +10,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from pages.blocks import MANIFESTO_FEATURES, BaseStreamBlock, DocumentLinkBlock, ListItemsBlock
+from pages.blocks import (
+    MANIFESTO_FEATURES,
+    BaseStreamBlock,
+    DocumentLinkBlock,
+    HomeSectionsBlock,
+    ListItemsBlock,
+    default_home_sections,
+)
 from pages.cache import CacheablePageMixin, CachedSiteSettingMixin
 from pages.identifiers import (
     digits_of,
@@ -21,17 +28,73 @@ from pages.identifiers import (
     validate_nip,
     validate_regon,
 )
+from pages.widgets import ImageChooser, PageChooser
 from search.text import FoldedSearchMixin
 
 
 class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
-    """The association's home page: what it stands for, and how to reach it.
+    """The association's home page: what it stands for, what it does now, and how to reach it.
 
-    Its sections follow the original one-page site: manifesto, goals ("Chcemy…"),
-    activities ("Będziemy…"), the invitation to write with the contact form,
-    the correspondence address and the share box. The address and the share
-    texts are site-wide values in :class:`AssociationSettings`.
+    A hero (the lead statement, an optional image, two calls to action) comes first; then the
+    sections editors choose and order in ``sections``: upcoming events, the latest articles,
+    the manifesto with its goals ("Chcemy…") and activities ("Będziemy…"), the invitation to
+    write with the contact form, and the share box. The manifesto, the lists and the invitation
+    are this page's fields, so each section only says where they go. The address and the
+    share texts are site-wide values in :class:`AssociationSettings`.
     """
+
+    lead = models.TextField(
+        _("lead statement"),
+        blank=True,
+        max_length=400,
+        help_text=_(
+            "What the association is, in one sentence: the page's main heading. "
+            "Leave empty to show the page title."
+        ),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional; shown beside the lead statement. Its description is the alt text."),
+    )
+    contact_action_label = models.CharField(
+        _("“write to us” button"),
+        max_length=60,
+        default="Napisz do nas",
+        help_text=_(
+            "Leads to the contact form on this page, or to the contact page while the form "
+            "section is hidden."
+        ),
+    )
+    second_action_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("second button's page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("e.g. the events page or the “Wesprzyj nas” page; empty: no second button."),
+    )
+    second_action_label = models.CharField(
+        _("second button's text"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. “Najbliższe wydarzenia” or “Wesprzyj nas”; empty: the page's title."),
+    )
+    sections = StreamField(
+        HomeSectionsBlock(),
+        verbose_name=_("sections"),
+        blank=True,
+        default=default_home_sections,
+        help_text=_(
+            "What follows the lead statement, in this order. Remove a section to hide it; "
+            "add it again with “+”."
+        ),
+    )
 
     manifesto = RichTextField(
         verbose_name=_("manifesto"),
@@ -58,6 +121,17 @@ class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
     )
 
     content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("lead"),
+                FieldPanel("hero_image", widget=ImageChooser),
+                FieldPanel("contact_action_label"),
+                FieldPanel("second_action_page", widget=PageChooser),
+                FieldPanel("second_action_label"),
+            ],
+            heading=_("Lead statement and buttons"),
+        ),
+        FieldPanel("sections", heading=_("Sections of the page")),
         FieldPanel("manifesto"),
         MultiFieldPanel(
             [FieldPanel("goals_heading"), FieldPanel("goals")],
@@ -84,6 +158,7 @@ class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
     ]
 
     search_fields = Page.search_fields + [
+        index.SearchField("lead"),
         index.SearchField("manifesto"),
         index.SearchField("goals"),
         index.SearchField("activities"),
@@ -104,6 +179,15 @@ class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
     class Meta:
         verbose_name = _("mission page")
         verbose_name_plural = _("mission pages")
+
+    @property
+    def heading(self):
+        """The page's one h1: the lead statement, or the title while there is none."""
+        return self.lead or self.title
+
+    @property
+    def shows_contact_form(self):
+        return any(block.block_type == "contact" for block in self.sections)
 
 
 class ContentPage(FoldedSearchMixin, CacheablePageMixin, Page):

@@ -30,6 +30,12 @@ def seed_manifesto_paragraphs():
     return [p.strip() for p in text[: text.index("Chcemy…")].splitlines() if p.strip()]
 
 
+def seed_lead_statement():
+    """The manifesto's first sentence, as the original site has it."""
+    first_paragraph = seed_manifesto_paragraphs()[0]
+    return first_paragraph[: first_paragraph.index(". ") + 1]
+
+
 def collapse_spaces(text):
     return re.sub(r"\s+", " ", text)
 
@@ -44,11 +50,25 @@ def make_editor(django_user_model, username="redaktor", groups=("Moderators",)):
     return user
 
 
+def home_sections_of(page):
+    """The mission page's sections as (type, value) pairs the admin form takes back."""
+    return [
+        (block.block_type, dict(block.value) if block.value is not None else "")
+        for block in page.sections
+    ]
+
+
 def mission_page_form_data(page, **changes):
     """The admin edit form's POST data for a mission page, as a browser would send it."""
     values = {
         "title": page.title,
         "slug": page.slug,
+        "lead": page.lead,
+        "hero_image": page.hero_image_id or "",
+        "contact_action_label": page.contact_action_label,
+        "second_action_page": page.second_action_page_id or "",
+        "second_action_label": page.second_action_label,
+        "sections": home_sections_of(page),
         "manifesto": page.manifesto,
         "goals_heading": page.goals_heading,
         "goals": [block.value for block in page.goals],
@@ -65,6 +85,7 @@ def mission_page_form_data(page, **changes):
             "manifesto": rich_text(values["manifesto"]),
             "goals": streamfield([("item", text) for text in values["goals"]]),
             "activities": streamfield([("item", text) for text in values["activities"]]),
+            "sections": streamfield(values["sections"]),
             "action-publish": "publish",
         }
     )

@@ -17,13 +17,19 @@ register = template.Library()
 
 
 @register.inclusion_tag("articles/latest_articles.html", takes_context=True)
-def latest_articles(context, count=3):
-    """The newest published articles of the site, e.g. ``{% latest_articles 3 %}``.
+def latest_articles(context, count=3, heading=""):
+    """The newest published articles of the site as cards, e.g. ``{% latest_articles 3 %}``.
 
-    One query: the mission page stays cheap to render right after an editor publishes.
+    Two queries (the articles with their images, and the images' sizes), however many are
+    shown: the mission page stays cheap to render right after an editor publishes.
     """
     request = context.get("request")
-    articles = ArticlePage.objects.live().order_by("-date", "-first_published_at", "-pk")
+    articles = (
+        ArticlePage.objects.live()
+        .order_by("-date", "-first_published_at", "-pk")
+        .select_related("image")
+        .prefetch_related("image__renditions")
+    )
     if any_view_restrictions():
         articles = articles.public()
     site = Site.find_for_request(request) if request is not None else None
@@ -35,7 +41,7 @@ def latest_articles(context, count=3):
     articles = list(articles[:count])
     # Articles sit right below their index, so its address is the newest one's parent.
     index_url = articles[0].get_url(request).rstrip("/").rsplit("/", 1)[0] + "/" if articles else ""
-    return {"articles": articles, "index_url": index_url, "request": request}
+    return {"articles": articles, "index_url": index_url, "heading": heading, "request": request}
 
 
 @register.inclusion_tag("articles/feed_links.html")

@@ -29,13 +29,15 @@ SCHEMA_MODE = {
 
 
 @register.inclusion_tag("events/upcoming_events.html", takes_context=True)
-def upcoming_events(context, count=3):
+def upcoming_events(context, count=3, heading=""):
+    """The next `count` dates as cards under `heading` (empty: "Upcoming events")."""
     from events.models import EventIndexPage
 
     index = EventIndexPage.objects.live().only("url_path", "path", "depth").first()
     return {
         "dates": upcoming_dates(count),
         "index": index,
+        "heading": heading,
         "request": context.get("request"),
     }
 

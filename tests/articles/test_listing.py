@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(response):
     soup = BeautifulSoup(response.content, "html.parser")
-    return [h.get_text(strip=True) for h in soup.select(".article-teaser__title")]
+    return [h.get_text(strip=True) for h in soup.select(".card__title")]
 
 
 def test_visitor_reads_a_position_with_its_pdf(client, association_content):
@@ -83,9 +83,9 @@ def test_the_mission_page_shows_the_latest_three(client, association_content):
     seed_articles(5)
     response = client.get("/")
     soup = BeautifulSoup(response.content, "html.parser")
-    latest = soup.select(".latest-articles .article-teaser__title")
+    latest = soup.select(".latest-articles .card__title")
     assert [h.get_text(strip=True)[-3:] for h in latest] == ["(1)", "(2)", "(3)"]
-    assert soup.select_one(".latest-articles p:last-child a")["href"] == article_index().url
+    assert soup.select_one(".latest-articles .home-section__more")["href"] == article_index().url
 
 
 def test_the_list_and_the_feeds_come_from_the_page_cache_until_an_editor_publishes(

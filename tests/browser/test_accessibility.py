@@ -51,3 +51,32 @@ def test_page_moves_only_for_visitors_who_did_not_ask_for_less_motion(
     assert behaviour == scrolling
     if preference == "reduce":
         assert moving == 0
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_home_page_with_events_and_articles_has_no_wcag_violations(
+    new_context, public_site, width, tmp_path, settings, artifacts_dir
+):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from pages.models import MissionPage
+    from tests.articles.factories import publish_article
+    from tests.events.factories import make_event, make_event_index
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Image = get_image_model()
+    events = make_event_index(MissionPage.objects.get())
+    for title in ("Debata o zieleni", "Spacer po Placu"):
+        make_event(
+            events, title=title, image=Image.objects.create(title=title, file=get_test_image_file())
+        )
+    publish_article(title="Stanowisko w sprawie Placu")
+    page = new_context(bypass_csp=True, viewport={"width": width, "height": 800}).new_page()
+    page.goto(public_site + "/")
+    assert page.locator(".card").count() == 3
+    page.screenshot(path=artifacts_dir / f"axe-home-with-cards-{width}.png", full_page=True)
+
+    violations = axe_violations(page)
+
+    assert violations == [], describe_violations(violations)

@@ -42,6 +42,36 @@ def test_new_page_types_and_every_block_are_valid_html(
     assert html_errors(documents, tmp_path) == []
 
 
+def test_home_page_with_its_image_and_cards_and_the_lists_are_valid_html(
+    client, association_content, tmp_path, settings
+):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from articles.demo import article_index
+    from tests.articles.factories import publish_article
+    from tests.events.factories import make_event, make_event_index
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Image = get_image_model()
+    home = association_content
+    home.hero_image = Image.objects.create(title="Plac NZS", file=get_test_image_file())
+    home.save_revision().publish()
+    events = make_event_index(home)
+    make_event(events, image=Image.objects.create(title="Debata", file=get_test_image_file()))
+    publish_article(image=Image.objects.create(title="Zieleń", file=get_test_image_file()))
+    call_command("load_association_content", verbosity=0)
+    documents = {
+        "home-with-cards": client.get("/").content.decode(),
+        "event-index": client.get(events.url).content.decode(),
+        "article-index": client.get(article_index().url).content.decode(),
+    }
+    assert 'class="hero__image"' in documents["home-with-cards"]
+    assert documents["home-with-cards"].count('class="card__image"') == 2
+
+    assert html_errors(documents, tmp_path) == []
+
+
 def test_the_checker_would_catch_an_error(tmp_path):
     broken = "<!DOCTYPE html><html lang=pl><title>x</title><p><div></p></html>"
 

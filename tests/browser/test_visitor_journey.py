@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import WIDTHS
+from tests.factories import seed_lead_statement
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -17,7 +18,7 @@ def test_visitor_reads_the_page_and_shares_it_with_its_own_address(
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
     page.goto(home)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Stowarzyszenie Plac NZS")
+    expect(page.get_by_role("heading", level=1)).to_have_text(seed_lead_statement())
     expect(page.get_by_role("heading", name="Chcemy…")).to_be_visible()
     share_box = page.get_by_role("region", name="Udostępnij")
     facebook = share_box.get_by_role("link", name="Facebook – udostępnij tę stronę")
@@ -98,3 +99,30 @@ def test_keyboard_user_starts_at_the_skip_link_and_sees_where_focus_is(page, pub
     assert outline not in {"none", ""}
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_without_javascript_the_home_page_leads_to_events_articles_and_the_contact_page(
+    new_context, public_site
+):
+    from pages.models import MissionPage
+    from tests.articles.factories import publish_article
+    from tests.events.factories import make_event, make_event_index
+
+    home = MissionPage.objects.get()
+    make_event(make_event_index(home), title="Debata o zieleni")
+    publish_article(title="Stanowisko w sprawie Placu")
+    page = new_context(java_script_enabled=False).new_page()
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 720})
+    page.goto(public_site + "/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(seed_lead_statement())
+    expect(page.get_by_role("link", name="Debata o zieleni")).to_be_visible()
+    page.get_by_role("link", name="Napisz do nas", exact=True).click()
+    assert page.url == public_site + "/#napisz"
+    expect(page.get_by_role("heading", name="Pytania do nas? Napisz!")).to_be_in_viewport()
+    page.get_by_role("link", name="Napisz do nas na stronie kontaktowej").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pytania do nas? Napisz!")
+
+    page.go_back()
+    page.get_by_role("link", name="Stanowisko w sprawie Placu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stanowisko w sprawie Placu")

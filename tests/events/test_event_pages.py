@@ -24,7 +24,7 @@ def index(association_content):
 def titles(response, section_id):
     soup = BeautifulSoup(response.content, "html.parser")
     section = soup.find(id=section_id).find_parent("section")
-    return [h.get_text(strip=True) for h in section.select(".event-list__title")]
+    return [h.get_text(strip=True) for h in section.select(".card__title")]
 
 
 def test_upcoming_events_come_soonest_first_and_past_ones_go_to_the_archive(client, index):

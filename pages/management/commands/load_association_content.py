@@ -1,14 +1,15 @@
 """Load the association's own text into the page tree and the site settings.
 
 Safe to run on every start: it creates the mission page and the other pages (e.g. the
-privacy notice) only when they do not exist and fills only empty settings fields, so
-nothing an editor changed is overwritten.
+privacy notice) only when they do not exist and fills only empty settings fields (and the
+home page's second button, until it has had one), so nothing an editor changed is overwritten.
 """
 
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         self.fill_settings(site, content["settings"])
         self.link_privacy_page(site, pages.get("polityka-prywatnosci"))
         self.ensure_data_section(mission_page, content.get("data_section"))
+        self.ensure_second_action(mission_page, content["mission_page"].get("second_actions", []))
         self.stdout.write(f"Mission page: {mission_page.url_path} (id {mission_page.pk})")
 
     def ensure_mission_page(self, data):
@@ -56,6 +58,8 @@ class Command(BaseCommand):
         page = MissionPage(
             title=data["title"],
             slug=data["slug"],
+            lead=data.get("lead", ""),
+            contact_action_label=data.get("contact_action_label", "Napisz do nas"),
             manifesto="".join(f"<p>{escape(p)}</p>" for p in data["manifesto_paragraphs"]),
             goals_heading=data["goals_heading"],
             goals=[("item", text) for text in data["goals"]],
@@ -120,6 +124,32 @@ class Command(BaseCommand):
         ]
         section.save_revision().publish()
         self.stdout.write(self.style.SUCCESS(f"Page created: {record.url_path}"))
+
+    def ensure_second_action(self, mission_page, choices):
+        """The hero's second button: the first of `choices` (the events page, then "Wesprzyj
+        nas") that the site has, until the page has ever had one: editors may remove it.
+
+        Skipped while the page has an unpublished draft, which a new revision would hide.
+        """
+        if mission_page.second_action_page_id or mission_page.has_unpublished_changes:
+            return
+        revisions = mission_page.revisions.only("content")
+        if any(revision.content.get("second_action_page") for revision in revisions):
+            return
+        for choice in choices:
+            try:
+                model = apps.get_model(choice["page_type"])
+            except LookupError:
+                continue  # that app is not installed on this site
+            target = model.objects.live().descendant_of(mission_page).first()
+            if target is not None:
+                mission_page.second_action_page = target
+                mission_page.second_action_label = (
+                    mission_page.second_action_label or choice["label"]
+                )
+                mission_page.save_revision().publish()
+                self.stdout.write(self.style.SUCCESS(f"Second button: {target.url_path}"))
+                return
 
     def link_privacy_page(self, site, page):
         settings = AssociationSettings.for_site(site)
