@@ -96,7 +96,9 @@ def schemes(css=None):
     """{"light": tokens, "dark": tokens, "print": tokens}, each scheme complete."""
     css = without_comments(css if css is not None else STYLESHEET.read_text(encoding="utf-8"))
     light = colour_tokens(block_after(css, ":root"))
-    dark = colour_tokens(block_after(block_after(css, "@media (prefers-color-scheme: dark)"), ":root"))
+    dark = colour_tokens(
+        block_after(block_after(css, "@media (prefers-color-scheme: dark)"), ":root")
+    )
     paper = colour_tokens(block_after(block_after(css, "@media print"), ":root"))
     return {"light": light, "dark": {**light, **dark}, "print": {**light, **paper}}
 
@@ -155,14 +157,14 @@ def test_rules_use_the_tokens_and_define_no_colour_of_their_own():
 
 def test_browser_chrome_takes_the_headers_colour_in_each_scheme():
     html = BASE_TEMPLATE.read_text(encoding="utf-8")
-    theme = dict(
-        (media, colour)
+    theme = {
+        media: colour
         for colour, media in re.findall(
             r'<meta name="theme-color" content="(#[0-9a-fA-F]+)" media="\(prefers-color-scheme: '
             r'(\w+)\)">',
             html,
         )
-    )
+    }
     tokens = schemes()
     assert theme == {
         "light": tokens["light"]["header-background"],
@@ -174,7 +176,9 @@ def test_the_check_would_catch_a_pale_link():
     css = STYLESHEET.read_text(encoding="utf-8").replace(
         "--color-link: #0b4a6f;", "--color-link: #6fa4c4;", 1
     )
-    assert any(line.startswith("--color-link #6fa4c4") for line in failing_pairs(schemes(css)["light"]))
+    assert any(
+        line.startswith("--color-link #6fa4c4") for line in failing_pairs(schemes(css)["light"])
+    )
 
 
 def test_ratios_match_wcag_examples():
