@@ -1,4 +1,4 @@
-"""Every page's header: the association's logo and short name, the menu, and a way to write to us."""
+"""Every page's header: the logo and short name, the menu, and a way to write to us."""
 
 import pytest
 from bs4 import BeautifulSoup

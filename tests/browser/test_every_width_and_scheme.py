@@ -113,3 +113,32 @@ def test_page_holds_still_fits_a_phone_and_passes_axe_in_both_schemes(
                     problems.append(f"{scheme} {width}px:\n{describe_violations(violations)}")
     assert problems == [], "\n".join(problems)
     assert errors == []
+    if name in ("event", "article"):
+        check_paper(page, name, artifacts_dir)
+
+
+def check_paper(page, name, artifacts_dir):
+    """Printed from a dark screen: black on white, no menu or forms, links with their address."""
+    page.emulate_media(media="print", color_scheme="dark")
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.screenshot(path=artifacts_dir / f"look-{name}-print.png", full_page=True)
+    looks = page.evaluate(
+        """() => {
+            const style = (selector, pseudo) => {
+                const element = document.querySelector(selector);
+                return element && getComputedStyle(element, pseudo);
+            };
+            const shown = (selector) => [...document.querySelectorAll(selector)]
+                .filter((element) => element.getClientRects().length).length;
+            return {
+                text: style("body").color,
+                paper: style("body").backgroundColor,
+                hidden: shown(".site-nav, .site-header__cta, .breadcrumbs, form, #zapisy"),
+                address: style("main a[href^='/']", "::after").content,
+                href: document.querySelector("main a[href^='/']").getAttribute("href"),
+            };
+        }"""
+    )
+    assert (looks["text"], looks["paper"]) == ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
+    assert looks["hidden"] == 0
+    assert "attr(href)" in looks["address"] or looks["href"] in looks["address"]
