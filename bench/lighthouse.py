@@ -6,7 +6,7 @@
 A fresh SQLite database under bench/results/tmp/lighthouse (migrate, the association's content,
 a few articles and events), gunicorn with DEBUG=0 as `make run` serves, and Lighthouse from
 npm (package-lock.json) driving Debian's Chromium, offline. Prints a table of the four scores
-for each page and form factor and exits with 1 if any is below 100.
+for each page and form factor (the median of three runs) and exits with 1 if any is below 100.
 """
 
 import json
@@ -31,6 +31,8 @@ CHROME_FLAGS = (
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 FORM_FACTORS = ["mobile", "desktop"]
 TARGET = 100
+ATTEMPTS = 3
+RUNS = 3
 
 
 def page_paths(env):
@@ -52,6 +54,19 @@ def page_paths(env):
     return {"home page": "/", "event": event, "article": article}
 
 
+def median_run(url, form_factor, work):
+    """Lighthouse's own advice against its variance: several runs, the median one counts.
+
+    On a shared machine the simulated phone's slower CPU multiplies whatever else is running
+    into Total Blocking Time; the median of three runs is what this page really scores.
+    """
+    runs = sorted(
+        (lighthouse(url, form_factor, work) for _ in range(RUNS)),
+        key=lambda run: sum(run[0].values()),
+    )
+    return runs[len(runs) // 2]
+
+
 def lighthouse(url, form_factor, work):
     report = work / "report.json"
     command = [
@@ -65,7 +80,15 @@ def lighthouse(url, form_factor, work):
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    # On a loaded machine Lighthouse now and then loses the trace of the load (NO_NAVSTART) and
+    # exits with an error: such a run measured nothing, so it is run again.
+    for attempt in range(1, ATTEMPTS + 1):
+        done = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if done.returncode == 0:
+            break
+        print(f"    Lighthouse failed (attempt {attempt} of {ATTEMPTS})", flush=True)
+    else:
+        raise SystemExit(f"Lighthouse could not measure {url}")
     result = json.loads(report.read_text(encoding="utf-8"))
     scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     # The weighed audits that kept a score below 100, so the table says where to look.
@@ -108,7 +131,7 @@ def main():
         for name, path in paths.items():
             for form_factor in FORM_FACTORS:
                 print(f"    {name} ({form_factor}): {path}", flush=True)
-                scores, misses = lighthouse(server.base + path, form_factor, work)
+                scores, misses = median_run(server.base + path, form_factor, work)
                 rows.append((name, form_factor, scores, misses))
     finally:
         server.stop()
@@ -120,7 +143,11 @@ def main():
     for name, form_factor, scores, misses in rows:
         values = " | ".join(str(scores[c]) for c in CATEGORIES)
         lines.append(f"| {name} | {form_factor} | {values} | {', '.join(misses)} |")
-    print("\nLighthouse 12 (" + CHROMIUM + ", offline):\n\n" + "\n".join(lines))
+    load = os.getloadavg()[0]
+    print(
+        f"\nLighthouse 12 ({CHROMIUM}, offline; the median of {RUNS} runs each; "
+        f"load average {load:.2f}):\n\n" + "\n".join(lines)
+    )
     low = [(n, f) for n, f, scores, _m in rows if min(scores.values()) < TARGET]
     if low:
         print(f"\nBelow {TARGET}: " + ", ".join(f"{n} ({f})" for n, f in low))
