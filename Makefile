@@ -9,7 +9,7 @@ PROCFILE ?= Procfile.local
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run dev setup serve test mutants lint format messages translations check clean bench
+.PHONY: help install run dev setup serve test mutants lint format messages translations check clean bench lighthouse
 
 help:
 	@echo "make run    – install, migrate, load the association's content, serve http://127.0.0.1:$(PORT) as production does"
@@ -18,7 +18,8 @@ help:
 	@echo "make mutants – make each slip in mutants/slips.toml and check the tests catch it"
 	@echo "make lint   – ruff check + format check;  make format – apply ruff format"
 	@echo "make messages – refresh and compile the translations"
-	@echo "make bench  – load-test the production server against Django's floor (README: Wydajność)"
+	@echo "make bench  – load-test the production server against Django's floor, then Lighthouse (README: Wydajność)"
+	@echo "make lighthouse – Lighthouse alone: home page, an event, an article; phone and desktop"
 
 # The venv is rebuilt only when the pinned requirements change.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -126,7 +127,7 @@ $(JAVA):
 
 # axe-core and vnu-jar, pinned by package-lock.json; reinstalled only when the lock changes.
 node_modules/.installed: package.json package-lock.json
-	@echo "==> Installing axe-core and the Nu HTML Checker from npm (npm ci)"
+	@echo "==> Installing axe-core, the Nu HTML Checker and Lighthouse from npm (npm ci)"
 	@npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
@@ -148,10 +149,17 @@ check: install
 
 # The benchmark (bench/run.py): its own database under bench/results/tmp, gunicorn with DEBUG=0,
 # nginx in front of it (bench/proxy.py), wrk from Debian's packages. BENCH_ARGS="--db both --duration 5" for PostgreSQL too / quicker.
-bench: install $(NGINX)
+# Then Lighthouse 12 (npm, pinned by package-lock.json) on the home page, an event and an article,
+# phone and desktop, with Debian's Chromium (bench/lighthouse.py); it fails below 100.
+bench: install $(NGINX) $(CHROMIUM) node_modules/.installed
 	@command -v wrk >/dev/null || { echo "==> Installing wrk (Debian package)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@$(BIN)/python bench/lighthouse.py
+
+lighthouse: install $(CHROMIUM) node_modules/.installed
+	@$(MANAGE) compile_translations --verbosity=0 --settings=tests.settings
+	@$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

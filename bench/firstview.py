@@ -4,8 +4,9 @@ import gzip
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-BUDGET_BYTES = 30 * 1024
-BUDGET_REQUESTS = 6
+# The home page with its header logo, cards and form, without images editors add.
+BUDGET_BYTES = 35 * 1024
+BUDGET_REQUESTS = 7
 # The contact form's script asks for the per-visitor parts when the form comes into view
 # (README, "Contact form"); a first view counts them with the page.
 FORM_SCRIPT = "js/site"

@@ -367,7 +367,10 @@ class AssociationSettings(CachedSiteSettingMixin, BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("SVG or PNG; shown in the footer and given to search engines."),
+        help_text=_(
+            "SVG or PNG; shown in the header beside the short name, and given to search "
+            "engines. Without one, the site's icon is shown."
+        ),
     )
     statute = models.ForeignKey(
         "wagtaildocs.Document",
