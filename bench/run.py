@@ -35,6 +35,7 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
+from bench import memory  # noqa: E402
 from bench.firstview import (  # noqa: E402
     BUDGET_BYTES,
     BUDGET_REQUESTS,
@@ -52,9 +53,9 @@ FLOOR_INSIDE = "constant view inside the stack"
 TARGET_POST_P50_MS = 50
 # Site, page, privacy restrictions, the menu, the next three events (two), the latest articles.
 TARGET_QUERIES_UNCACHED = 7
-# Articles and events the benchmark site holds (articles/demo.py, events/demo.py).
-BENCH_ARTICLES = 200
-BENCH_EVENTS = 200
+# Articles and events, each, the benchmark site holds by default (articles/demo.py,
+# events/demo.py); --content changes it.
+BENCH_CONTENT = 200
 
 
 def free_port():
@@ -288,24 +289,25 @@ def measure(kind, args, work):
     manage(env, "migrate", "--noinput", "--verbosity=0")
     manage(env, "load_association_content", "--verbosity=0")
     # A year and more of articles and events: listings and feeds are measured as the site grows.
-    seed = f"from articles.demo import seed_articles; seed_articles({BENCH_ARTICLES})"
+    seed = f"from articles.demo import seed_articles; seed_articles({args.content})"
     manage(env, "shell", "--no-imports", "-c", seed)
-    seed = f"from events.demo import seed_events; seed_events({BENCH_EVENTS})"
+    seed = f"from events.demo import seed_events; seed_events({args.content})"
     manage(env, "shell", "--no-imports", "-c", seed)
     # Into the project's STATIC_ROOT, as `make run` does; only new or changed files are copied.
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
 
     port = free_port()
     server = Server(env, port, work / f"gunicorn-{kind}.log")
-    floor = None
-    report = {"db": kind, "server": server.config, "runs": {}, "notes": []}
+    floor = mail_worker = None
+    report = {"db": kind, "server": server.config, "runs": {}, "notes": [], "content": args.content}
     try:
         server.wait_ready()
+        # The real mail worker sends the POST runs' e-mails (to the console) meanwhile.
+        mail_worker = memory.MailWorker(PYTHON, ROOT, env, work / f"mail-worker-{kind}.log")
         report["workers"] = server.workers()
         base = server.base
         print(f"==> gunicorn pid {server.pid} ({server.config}) at {base}", flush=True)
         floor = start_floor(env, work, base, kind)
-        report["floor_workers"] = floor.workers()
 
         status, headers, body, _ = fetch(base + "/")
         css = re.search(rb'href="(/static/css/site[^"]*\.css)"', body)
@@ -327,6 +329,7 @@ def measure(kind, args, work):
         for name, url in targets.items():  # warm every path in every worker
             if available[name]:
                 wrk(url, 4, 2)
+        report["workers"], report["floor_workers"] = server.workers(), floor.workers()
 
         for connections in args.concurrency:
             # Rounds of short slices, the targets in turn: load from anything else on the
@@ -358,11 +361,47 @@ def measure(kind, args, work):
             if available[name] and not target_met(report, name):
                 # What limits it: in-process, so the profile shows Django's work only.
                 report["profiles"][name] = django_side(env, "profile", what, "200")["profile"]
+        report["memory"] = measure_memory(env, server, mail_worker, args, work, kind)
     finally:
-        if floor is not None:
-            floor.stop()
+        for process in (floor, mail_worker):
+            if process is not None:
+                process.stop()
         server.stop()
     return report
+
+
+def measure_memory(env, server, mail_worker, args, work, kind):
+    """RSS/PSS of the workers after the load; then, with --soak, a mix of pages on a gunicorn
+    that never recycles its workers, sampled every minute (or more often in a short soak)."""
+    result = {
+        "after_load": memory.snapshot(memory.children(server.pid), mail_worker),
+        "mail_sent": django_side(env, "counts").get("finished_tasks"),
+    }
+    if args.soak <= 0:
+        return result
+    soak_env = {**env, "GUNICORN_MAX_REQUESTS": "0"}
+    soaked = Server(soak_env, free_port(), work / f"gunicorn-soak-{kind}.log")
+    requests = []
+    try:
+        soaked.wait_ready()
+        paths = memory.SOAK_PATHS
+        for _ in range(3):  # every path once in every worker before the first sample
+            wrk(soaked.base + "/", 4, 2, BENCH / "soak.lua", paths)
+
+        def load(seconds):
+            run = wrk(soaked.base + "/", 8, seconds, BENCH / "soak.lua", paths)
+            requests.append(run["requests"])
+
+        every = min(60, max(10, args.soak // 4))
+        print(f"==> soak: {args.soak} s of mixed pages, memory every {every} s", flush=True)
+        result["soak"] = memory.soak(
+            load, lambda: memory.children(soaked.pid), mail_worker, args.soak, every
+        )
+        result["soak_requests"] = sum(requests)
+        result["soak_every"] = every
+    finally:
+        soaked.stop()
+    return result
 
 
 def start_floor(env, work, base, kind):
@@ -468,6 +507,7 @@ def table(report, args):
         lines += ["", f"After the POST runs: {json.dumps(report['contact_after'])}"]
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(report)]
     lines += [f"- note: {n}" for n in report["notes"]]
+    lines += memory.table(report)
     for name, text in report.get("profiles", {}).items():
         lines += ["", f"Profile of 200 × {name} (in-process, cumulative time):", "", "```"]
         lines += text.splitlines()[:40] + ["```"]
@@ -524,6 +564,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="slices the duration is cut into")
     parser.add_argument(
         "--concurrency", type=lambda s: [int(c) for c in s.split(",")], default=[8, 32]
+    )
+    parser.add_argument(
+        "--content", type=int, default=BENCH_CONTENT, help="articles and events (each) seeded"
+    )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=120,
+        help="seconds of mixed pages while memory is sampled (0: none; 600 to look for a leak)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
