@@ -449,7 +449,8 @@ def fmt(value, spec=".0f"):
 def table(report, args):
     lines = [
         f"### {report['db']} — gunicorn {report['server']}, {report.get('workers')} workers "
-        f"(the floor's gunicorn: the same config, {report.get('floor_workers')} workers)",
+        f"(the floor's gunicorn: the same config, {report.get('floor_workers')} workers); "
+        f"{report.get('content')} articles and {report.get('content')} events",
         "",
         "| what | conc. | req/s | p50 ms | p90 ms | p99 ms | ÷ floor | notes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
