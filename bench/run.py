@@ -217,6 +217,27 @@ def parse_wrk(text):
     return result
 
 
+def server_cpu_seconds(pid):
+    """CPU time of a gunicorn master and of its workers, live and already reaped (Linux).
+
+    Unlike requests/s, CPU per request barely moves when other work on the machine takes
+    the cores away, so it compares the floor and a page even on a busy machine.
+    """
+
+    def fields(stat):
+        return stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+
+    # utime, stime, and cutime, cstime: the workers it has reaped.
+    ticks = sum(int(v) for v in fields(Path(f"/proc/{pid}/stat").read_text())[11:15])
+    for worker in memory.children(pid):
+        try:
+            values = fields(Path(f"/proc/{worker}/stat").read_text())
+        except OSError:
+            continue  # exited meanwhile: counted by the master once reaped
+        ticks += int(values[11]) + int(values[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def combine(parts):
     """One row from several slices: mean throughput, median of each percentile."""
     from statistics import mean, median
@@ -234,6 +255,11 @@ def combine(parts):
         "non_2xx_3xx": sum(p["non_2xx_3xx"] for p in parts),
         "socket_errors": "; ".join(p["socket_errors"] for p in parts if p["socket_errors"]),
         "slices": [round(p["rps"]) for p in parts],
+        "cpu_us": (
+            1e6 * sum(p["cpu_seconds"] for p in parts) / max(1, sum(p["requests"] for p in parts))
+            if all("cpu_seconds" in p for p in parts)
+            else None
+        ),
     }
 
 
@@ -344,7 +370,11 @@ def measure(kind, args, work):
                             f"(round {round_number + 1}/{args.rounds})",
                             flush=True,
                         )
-                        slices.setdefault(name, []).append(wrk(url, connections, seconds))
+                        pid = floor.pid if name == FLOOR else server.pid
+                        cpu = server_cpu_seconds(pid)
+                        part = wrk(url, connections, seconds)
+                        part["cpu_seconds"] = server_cpu_seconds(pid) - cpu
+                        slices.setdefault(name, []).append(part)
             for name, parts in slices.items():
                 report["runs"].setdefault(name, {})[connections] = combine(parts)
             if available["contact POST"]:
@@ -483,6 +513,8 @@ def table(report, args):
                 errors = f"{errors} socket: {r['socket_errors']}".strip()
             if len(r.get("slices", [])) > 1:
                 errors = f"{errors} slices: {'/'.join(map(str, r['slices']))}".strip()
+            if r.get("cpu_us"):
+                errors = f"{errors} server CPU {r['cpu_us']:.0f} µs/request".strip()
             lines.append(
                 f"| {name} | {connections} | {fmt(r['rps'])} | {fmt(r['p50'], '.1f')} "
                 f"| {fmt(r['p90'], '.1f')} | {fmt(r['p99'], '.1f')} | {ratio} | {errors} |"
@@ -536,6 +568,13 @@ def targets(report):
             f"cached mission page ≥ {TARGET_FLOOR_RATIO} × the floor outside the site's stack "
             f"at c=8: {ratio:.2f} — {ok}"
         )
+        floor_cpu = report["runs"][FLOOR][8].get("cpu_us")
+        mission_cpu = report["runs"]["mission page"][8].get("cpu_us")
+        if floor_cpu and mission_cpu:
+            out.append(
+                f"the same by server CPU per request (floor ÷ mission page, steadier on a busy "
+                f"machine): {floor_cpu:.0f} / {mission_cpu:.0f} µs = {floor_cpu / mission_cpu:.2f}"
+            )
     post = report["runs"].get("contact POST", {}).get(8)
     if post:
         ok = "met" if post["p50"] <= TARGET_POST_P50_MS else "NOT met"
