@@ -5,9 +5,11 @@
 
 It builds a fresh database under bench/results/tmp/ (migrate + the association's content),
 starts gunicorn with the project's config (gunicorn.conf.py when present) and DEBUG=0, warms
-it, and drives it with wrk from a second process. The floor — a constant response from a
-Django view behind the same middleware (BENCH_FLOOR=1) — is measured in the same run. Results
-go to stdout and to bench/results/<time>.md and .json (not committed). See README "Wydajność".
+it, and drives it with wrk from a second process. The floor — a trivial Django project with
+`startproject`'s middleware answering with the mission page's bytes (bench/floor/), under a
+second gunicorn with the same config — is measured in the same run, and so is a constant view
+inside the site's own middleware (BENCH_FLOOR=1). Results go to stdout and to
+bench/results/<time>.md and .json (not committed). See README "Wydajność".
 """
 
 import argparse
@@ -34,6 +36,7 @@ PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
 from bench import proxy as bench_proxy  # noqa: E402
+from bench import memory  # noqa: E402
 from bench.firstview import (  # noqa: E402
     BUDGET_BYTES,
     BUDGET_REQUESTS,
@@ -44,13 +47,16 @@ from bench.firstview import (  # noqa: E402
 )
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/plac_nzs_benchmark_tmp"
-TARGET_FLOOR_RATIO = 0.5
+# The cached mission page against the floor outside the site's stack.
+TARGET_FLOOR_RATIO = 0.6
+FLOOR = "floor (startproject, same bytes)"
+FLOOR_INSIDE = "constant view inside the stack"
 TARGET_POST_P50_MS = 50
 # Site, page, privacy restrictions, the menu, the next three events (two), the latest articles.
 TARGET_QUERIES_UNCACHED = 7
-# Articles and events the benchmark site holds (articles/demo.py, events/demo.py).
-BENCH_ARTICLES = 200
-BENCH_EVENTS = 200
+# Articles and events, each, the benchmark site holds by default (articles/demo.py,
+# events/demo.py); --content changes it.
+BENCH_CONTENT = 200
 
 
 def free_port():
@@ -118,8 +124,9 @@ def fresh_database(kind, work):
 class Server:
     """gunicorn started by us; we keep its real PID and stop only its process group."""
 
-    def __init__(self, env, port, log):
+    def __init__(self, env, port, log, app="stowarzyszenie.wsgi", ready_path="/__bench__/floor"):
         conf = ROOT / "gunicorn.conf.py"
+        self.ready_path = ready_path
         cmd = [str(Path(PYTHON).parent / "gunicorn")]
         if conf.exists():
             cmd += ["-c", str(conf)]
@@ -128,7 +135,7 @@ class Server:
             workers = os.environ.get("BENCH_WORKERS", "2")
             cmd += ["--workers", workers]
             self.config = f"--workers {workers} (no gunicorn.conf.py yet)"
-        cmd += ["--bind", f"127.0.0.1:{port}", "stowarzyszenie.wsgi"]
+        cmd += ["--bind", f"127.0.0.1:{port}", app]
         self.log = open(log, "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             cmd,
@@ -147,7 +154,7 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.log.name}")
             try:
-                with urllib.request.urlopen(self.base + "/__bench__/floor", timeout=2) as r:
+                with urllib.request.urlopen(self.base + self.ready_path, timeout=2) as r:
                     if r.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, OSError):
@@ -211,6 +218,27 @@ def parse_wrk(text):
     return result
 
 
+def server_cpu_seconds(pid):
+    """CPU time of a gunicorn master and of its workers, live and already reaped (Linux).
+
+    Unlike requests/s, CPU per request barely moves when other work on the machine takes
+    the cores away, so it compares the floor and a page even on a busy machine.
+    """
+
+    def fields(stat):
+        return stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+
+    # utime, stime, and cutime, cstime: the workers it has reaped.
+    ticks = sum(int(v) for v in fields(Path(f"/proc/{pid}/stat").read_text())[11:15])
+    for worker in memory.children(pid):
+        try:
+            values = fields(Path(f"/proc/{worker}/stat").read_text())
+        except OSError:
+            continue  # exited meanwhile: counted by the master once reaped
+        ticks += int(values[11]) + int(values[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def combine(parts):
     """One row from several slices: mean throughput, median of each percentile."""
     from statistics import mean, median
@@ -228,6 +256,11 @@ def combine(parts):
         "non_2xx_3xx": sum(p["non_2xx_3xx"] for p in parts),
         "socket_errors": "; ".join(p["socket_errors"] for p in parts if p["socket_errors"]),
         "slices": [round(p["rps"]) for p in parts],
+        "cpu_us": (
+            1e6 * sum(p["cpu_seconds"] for p in parts) / max(1, sum(p["requests"] for p in parts))
+            if all("cpu_seconds" in p for p in parts)
+            else None
+        ),
     }
 
 
@@ -283,26 +316,31 @@ def measure(kind, args, work):
     manage(env, "migrate", "--noinput", "--verbosity=0")
     manage(env, "load_association_content", "--verbosity=0")
     # A year and more of articles and events: listings and feeds are measured as the site grows.
-    seed = f"from articles.demo import seed_articles; seed_articles({BENCH_ARTICLES})"
+    seed = f"from articles.demo import seed_articles; seed_articles({args.content})"
     manage(env, "shell", "--no-imports", "-c", seed)
-    seed = f"from events.demo import seed_events; seed_events({BENCH_EVENTS})"
+    seed = f"from events.demo import seed_events; seed_events({args.content})"
     manage(env, "shell", "--no-imports", "-c", seed)
     # Into the project's STATIC_ROOT, as `make run` does; only new or changed files are copied.
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
 
     port = free_port()
     server = Server(env, port, work / f"gunicorn-{kind}.log")
-    report = {"db": kind, "server": server.config, "runs": {}, "notes": []}
+    floor = mail_worker = None
+    report = {"db": kind, "server": server.config, "runs": {}, "notes": [], "content": args.content}
     try:
         server.wait_ready()
+        # The real mail worker sends the POST runs' e-mails (to the console) meanwhile.
+        mail_worker = memory.MailWorker(PYTHON, ROOT, env, work / f"mail-worker-{kind}.log")
         report["workers"] = server.workers()
         base = server.base
         print(f"==> gunicorn pid {server.pid} ({server.config}) at {base}", flush=True)
+        floor = start_floor(env, work, base, kind)
 
         status, headers, body, _ = fetch(base + "/")
         css = re.search(rb'href="(/static/css/site[^"]*\.css)"', body)
         targets = {
-            "floor (constant Django view)": base + "/__bench__/floor",
+            FLOOR: floor.base + "/",
+            FLOOR_INSIDE: base + "/__bench__/floor",
             "mission page": base + "/",
             "contact page": base + "/kontakt/",
             "article index": base + "/aktualnosci/",
@@ -318,6 +356,7 @@ def measure(kind, args, work):
         for name, url in targets.items():  # warm every path in every worker
             if available[name]:
                 wrk(url, 4, 2)
+        report["workers"], report["floor_workers"] = server.workers(), floor.workers()
 
         for connections in args.concurrency:
             # Rounds of short slices, the targets in turn: load from anything else on the
@@ -332,7 +371,11 @@ def measure(kind, args, work):
                             f"(round {round_number + 1}/{args.rounds})",
                             flush=True,
                         )
-                        slices.setdefault(name, []).append(wrk(url, connections, seconds))
+                        pid = floor.pid if name == FLOOR else server.pid
+                        cpu = server_cpu_seconds(pid)
+                        part = wrk(url, connections, seconds)
+                        part["cpu_seconds"] = server_cpu_seconds(pid) - cpu
+                        slices.setdefault(name, []).append(part)
             for name, parts in slices.items():
                 report["runs"].setdefault(name, {})[connections] = combine(parts)
             if available["contact POST"]:
@@ -350,9 +393,65 @@ def measure(kind, args, work):
                 # What limits it: in-process, so the profile shows Django's work only.
                 report["profiles"][name] = django_side(env, "profile", what, "200")["profile"]
         report["proxy"] = bench_proxy.measure(env, work, args)
+        report["memory"] = measure_memory(env, server, mail_worker, args, work, kind)
     finally:
+        for process in (floor, mail_worker):
+            if process is not None:
+                process.stop()
         server.stop()
     return report
+
+
+def measure_memory(env, server, mail_worker, args, work, kind):
+    """RSS/PSS of the workers after the load; then, with --soak, a mix of pages on a gunicorn
+    that never recycles its workers, sampled every minute (or more often in a short soak)."""
+    result = {
+        "after_load": memory.snapshot(memory.children(server.pid), mail_worker),
+        "mail_sent": django_side(env, "counts").get("finished_tasks"),
+    }
+    if args.soak <= 0:
+        return result
+    soak_env = {**env, "GUNICORN_MAX_REQUESTS": "0"}
+    soaked = Server(soak_env, free_port(), work / f"gunicorn-soak-{kind}.log")
+    requests = []
+    try:
+        soaked.wait_ready()
+        paths = memory.SOAK_PATHS
+        for _ in range(3):  # every path once in every worker before the first sample
+            wrk(soaked.base + "/", 4, 2, BENCH / "soak.lua", paths)
+
+        def load(seconds):
+            run = wrk(soaked.base + "/", 8, seconds, BENCH / "soak.lua", paths)
+            requests.append(run["requests"])
+
+        every = min(60, max(10, args.soak // 4))
+        print(f"==> soak: {args.soak} s of mixed pages, memory every {every} s", flush=True)
+        result["soak"] = memory.soak(
+            load, lambda: memory.children(soaked.pid), mail_worker, args.soak, every
+        )
+        result["soak_requests"] = sum(requests)
+        result["soak_every"] = every
+    finally:
+        soaked.stop()
+    return result
+
+
+def start_floor(env, work, base, kind):
+    """The floor project (bench/floor/) under the site's gunicorn config, serving the bytes
+    the site's cached mission page sends, plain and gzip."""
+    page = work / "floor-page.html"
+    page.write_bytes(fetch(base + "/", headers={"Accept-Encoding": "identity"})[2])
+    gzipped = fetch(base + "/", headers={"Accept-Encoding": "gzip"})
+    if gzipped[1].get("Content-Encoding") == "gzip":
+        (work / "floor-page.html.gz").write_bytes(gzipped[2])
+    else:
+        (work / "floor-page.html.gz").unlink(missing_ok=True)
+    floor_env = {**env, "BENCH_FLOOR_PAGE": str(page)}
+    floor = Server(
+        floor_env, free_port(), work / f"gunicorn-floor-{kind}.log", "bench.floor.wsgi", "/"
+    )
+    floor.wait_ready()
+    return floor
 
 
 def contact_post(env, base, connections, duration, work, report):
@@ -381,14 +480,17 @@ def fmt(value, spec=".0f"):
 
 def table(report, args):
     lines = [
-        f"### {report['db']} — gunicorn {report['server']}, {report.get('workers')} workers",
+        f"### {report['db']} — gunicorn {report['server']}, {report.get('workers')} workers "
+        f"(the floor's gunicorn: the same config, {report.get('floor_workers')} workers); "
+        f"{report.get('content')} articles and {report.get('content')} events",
         "",
         "| what | conc. | req/s | p50 ms | p90 ms | p99 ms | ÷ floor | notes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    floor = report["runs"].get("floor (constant Django view)", {})
+    floor = report["runs"].get(FLOOR, {})
     names = [
-        "floor (constant Django view)",
+        FLOOR,
+        FLOOR_INSIDE,
         "mission page",
         "contact page",
         "article index",
@@ -413,6 +515,8 @@ def table(report, args):
                 errors = f"{errors} socket: {r['socket_errors']}".strip()
             if len(r.get("slices", [])) > 1:
                 errors = f"{errors} slices: {'/'.join(map(str, r['slices']))}".strip()
+            if r.get("cpu_us"):
+                errors = f"{errors} server CPU {r['cpu_us']:.0f} µs/request".strip()
             lines.append(
                 f"| {name} | {connections} | {fmt(r['rps'])} | {fmt(r['p50'], '.1f')} "
                 f"| {fmt(r['p90'], '.1f')} | {fmt(r['p99'], '.1f')} | {ratio} | {errors} |"
@@ -440,6 +544,7 @@ def table(report, args):
         lines += bench_proxy.table(report["proxy"])
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(report)]
     lines += [f"- note: {n}" for n in report["notes"]]
+    lines += memory.table(report)
     for name, text in report.get("profiles", {}).items():
         lines += ["", f"Profile of 200 × {name} (in-process, cumulative time):", "", "```"]
         lines += text.splitlines()[:40] + ["```"]
@@ -448,7 +553,7 @@ def table(report, args):
 
 def target_met(report, name):
     run = report["runs"].get(name, {}).get(8)
-    floor = report["runs"].get("floor (constant Django view)", {}).get(8)
+    floor = report["runs"].get(FLOOR, {}).get(8)
     if not run:
         return True
     if name == "contact POST":
@@ -458,12 +563,22 @@ def target_met(report, name):
 
 def targets(report):
     out = []
-    floor = report["runs"].get("floor (constant Django view)", {}).get(8, {}).get("rps")
+    floor = report["runs"].get(FLOOR, {}).get(8, {}).get("rps")
     mission = report["runs"].get("mission page", {}).get(8, {}).get("rps")
     if floor and mission:
         ratio = mission / floor
         ok = "met" if ratio >= TARGET_FLOOR_RATIO else "NOT met"
-        out.append(f"mission page ≥ {TARGET_FLOOR_RATIO} × floor at c=8: {ratio:.2f} — {ok}")
+        out.append(
+            f"cached mission page ≥ {TARGET_FLOOR_RATIO} × the floor outside the site's stack "
+            f"at c=8: {ratio:.2f} — {ok}"
+        )
+        floor_cpu = report["runs"][FLOOR][8].get("cpu_us")
+        mission_cpu = report["runs"]["mission page"][8].get("cpu_us")
+        if floor_cpu and mission_cpu:
+            out.append(
+                f"the same by server CPU per request (floor ÷ mission page, steadier on a busy "
+                f"machine): {floor_cpu:.0f} / {mission_cpu:.0f} µs = {floor_cpu / mission_cpu:.2f}"
+            )
     post = report["runs"].get("contact POST", {}).get(8)
     if post:
         ok = "met" if post["p50"] <= TARGET_POST_P50_MS else "NOT met"
@@ -495,6 +610,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="slices the duration is cut into")
     parser.add_argument(
         "--concurrency", type=lambda s: [int(c) for c in s.split(",")], default=[8, 32]
+    )
+    parser.add_argument(
+        "--content", type=int, default=BENCH_CONTENT, help="articles and events (each) seeded"
+    )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=120,
+        help="seconds of mixed pages while memory is sampled (0: none; 600 to look for a leak)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered before anything else runs, with the headers the whole
+    # stack below gave it when it was stored (security headers included).
+    "pages.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers on every response, static files included (Production section below).
     "stowarzyszenie.security.SitePolicyMiddleware",
@@ -106,8 +109,6 @@ MIDDLEWARE = [
     # /healthz answers before the host check and the rest of the stack.
     "stowarzyszenie.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Right after WhiteNoise: a cached page skips sessions, CSRF and the database entirely.
-    "pages.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,5 +1,8 @@
 """The benchmark's own pieces: the floor view stays out of production, wrk is read right."""
 
+import os
+import time
+
 import pytest
 
 from bench.firstview import same_origin_assets
@@ -57,3 +60,35 @@ def test_first_view_counts_every_same_origin_asset_once():
 def test_first_view_refuses_assets_from_other_hosts():
     with pytest.raises(ValueError, match="another host"):
         same_origin_assets('<script src="https://cdn.example.com/x.js"></script>', "http://a/")
+
+
+def test_memory_is_read_for_each_worker_of_a_server():
+    """bench/memory.py finds a parent's children in /proc and reads what each holds."""
+    import subprocess
+    import sys
+
+    from bench.memory import children, process_memory
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+            "'import time; big = bytearray(64 << 20); time.sleep(30)'])",
+        ]
+    )
+    try:
+        for _ in range(100):
+            workers = children(parent.pid)
+            memory = workers and process_memory(workers[0])
+            if memory and memory["rss_mb"] > 64:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 1
+        assert memory["rss_mb"] > 64
+        assert 0 < memory["pss_mb"] <= memory["rss_mb"]
+    finally:
+        for pid in children(parent.pid):
+            os.kill(pid, 9)
+        parent.kill()
+        parent.wait()

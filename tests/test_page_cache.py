@@ -227,3 +227,69 @@ def test_a_deploy_that_only_corrects_a_translation_serves_fresh_pages(settings, 
     os.utime(compiled, (1_800_000_000, 1_800_000_000))
 
     assert _release_stamp() != before
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_cached_page_is_answered_before_sessions_with_every_security_header(
+    client, association_content, django_assert_num_queries, settings, secure
+):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    first = client.get("/", secure=secure)
+
+    with django_assert_num_queries(0):
+        hit = client.get("/", secure=secure)
+
+    assert (first["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    # Answered before the session, authentication and CSRF middleware ever ran.
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "user")
+    assert not hit.cookies
+    for name in SECURITY_HEADERS:
+        assert hit[name] == first[name], name
+    assert ("Strict-Transport-Security" in hit) is secure
+    assert hit.content == first.content
+
+
+def test_head_of_a_cached_page_has_its_length_and_no_body(client, association_content):
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+
+    head = client.head("/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert head["X-Page-Cache"] == "hit"
+    assert head.content == b""
+    assert head["Content-Length"] == page["Content-Length"] == str(len(page.content))
+    assert head["Content-Encoding"] == "gzip"
+
+
+def test_a_request_in_an_unreadable_charset_is_refused_even_for_a_cached_page(
+    client, association_content
+):
+    client.get("/")
+
+    response = client.generic("GET", "/", b"x", content_type="text/plain; charset=koi8-r")
+
+    assert response.status_code == 400
+
+
+def test_plain_http_is_sent_to_https_even_when_the_cache_holds_a_plain_http_copy(
+    client, association_content, settings
+):
+    """Say the site ran over http, then SITE_URL became https: the pages the cache still
+    holds from before must not keep visitors on plain http."""
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = Client().get("/")  # a restarted server: its middleware reads the new setting
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
