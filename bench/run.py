@@ -35,8 +35,8 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from bench import proxy as bench_proxy  # noqa: E402
 from bench import memory  # noqa: E402
+from bench import proxy as bench_proxy  # noqa: E402
 from bench.firstview import (  # noqa: E402
     BUDGET_BYTES,
     BUDGET_REQUESTS,
