@@ -199,7 +199,8 @@ def compare(small, big):
     for name, _address, _who, holds in ADDRESSES:
         s, b = small["addresses"][name], big["addresses"][name]
         ratio = b["p50_ms"] / s["p50_ms"] if s["p50_ms"] else None
-        flat = s["queries"] == b["queries"] and s["status"] == b["status"] == 200
+        # Fewer is fine: search asks once more for each page type among the results shown.
+        flat = b["queries"] <= s["queries"] and s["status"] == b["status"] == 200
         in_time = holds == "all" or (ratio is not None and ratio <= TARGET_TIME_RATIO)
         rows.append({"name": name, "holds": holds, "small": s, "big": b, "ratio": ratio,
                      "queries_flat": flat, "time_ok": in_time})  # fmt: skip
