@@ -82,13 +82,20 @@ CHROMIUM ?= /usr/bin/chromium
 JAVA ?= /usr/bin/java
 ESPEAK ?= /usr/bin/espeak-ng
 DOVECOT ?= /usr/sbin/dovecot
+NGINX ?= /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: browser-test-tools test-tools
 browser-test-tools: $(CHROMIUM) $(JAVA) $(ESPEAK) node_modules/.installed
 
-# Everything the tests start: the browser tools and a real IMAP server.
-test-tools: browser-test-tools $(DOVECOT)
+# Everything the tests start: the browser tools, a real IMAP server, and nginx (in front of
+# two web nodes in the fault suite).
+test-tools: browser-test-tools $(DOVECOT) $(NGINX)
+
+$(NGINX):
+	@echo "==> $(NGINX) is missing: installing nginx for the two-node fault test"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y nginx-light
 
 # The tests read residents' answers from a real IMAP server: Debian's Dovecot, started by the
 # tests themselves with their own configuration on a free port (tests/imap_server.py).
