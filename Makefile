@@ -95,7 +95,7 @@ test-tools: browser-test-tools $(DOVECOT) $(NGINX)
 $(NGINX):
 	@echo "==> $(NGINX) is missing: installing nginx for the two-node fault test"
 	$(SUDO) apt-get update
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y nginx-light
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y nginx
 
 # The tests read residents' answers from a real IMAP server: Debian's Dovecot, started by the
 # tests themselves with their own configuration on a free port (tests/imap_server.py).
