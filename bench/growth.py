@@ -6,7 +6,7 @@
 It builds its own database (migrate, the association's content, `seed_demo_content`), measures
 every address below with the page cache off (PAGE_CACHE_SECONDS=0: what a visitor pays right
 after a publish), grows the content with `seed_demo_content` and measures again. Per address:
-SQL queries (must be equal at both sizes) and the median time of a request served in-process
+SQL queries (must not grow with the content) and the median time of a request served in-process
 by Django's test client (no network, no load generator: the application's own cost). The
 board's addresses are requested by a logged-in administrator through the real admin views.
 Written to bench/results/growth-<time>.md and .json; `bench/run.py --growth` runs it too.
@@ -28,7 +28,7 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
-# (pages, events, articles, messages) as `seed_demo_content` options.
+# `seed_demo_content` options: pages and messages up to the number, events and articles added.
 # The small site still fills the first page of every listing (ten articles; twenty upcoming and
 # twenty past events; twenty messages), so page 2 exists on both sizes.
 SMALL = {"pages": 5, "events": 70, "articles": 30, "messages": 60}
