@@ -64,4 +64,10 @@ def test_no_address_asks_the_database_more_often_as_content_grows(
     seed_messages(SMALL["messages"] + 150)
     big = queries_per_address(client, board)
 
-    assert big == small
+    # Fewer is fine: search asks once for each page type among the results it shows.
+    grown = {
+        name: (small[name], answer)
+        for name, answer in big.items()
+        if answer[0] != 200 or answer[1] > small[name][1]
+    }
+    assert grown == {}
