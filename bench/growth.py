@@ -84,9 +84,9 @@ def growth_env(database_url, work):
 
 def fresh_database(kind, work, postgres_name):
     if kind == "sqlite":
-        for f in work.glob("growth.sqlite3*"):
+        for f in work.glob(f"{postgres_name}.sqlite3*"):
             f.unlink()
-        return f"sqlite:///{work / 'growth.sqlite3'}"
+        return f"sqlite:///{work / f'{postgres_name}.sqlite3'}"
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
@@ -176,6 +176,7 @@ def measure_here(repeat):
             "status": response.status_code,
             "queries": count,
             "p50_ms": statistics.median(times),
+            "times_ms": times,
             "bytes": size,
             "peak_kib": peak // 1024,
         }
@@ -255,40 +256,60 @@ def targets(report):
     ]
 
 
-def run(kind, size, repeat, postgres_name):
-    work = RESULTS / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(work / "media", ignore_errors=True)
-    shutil.rmtree(work / "cache", ignore_errors=True)
-    env = growth_env(fresh_database(kind, work, postgres_name), work)
-    big = FULL if size == "full" else BIG
-    print(f"\n==> growth on {kind}: fresh database, the association's content", flush=True)
+def prepared_site(kind, work, name):
+    """A fresh database with the association's content and the small site's examples."""
+    shutil.rmtree(work / name, ignore_errors=True)
+    env = growth_env(fresh_database(kind, work, name), work)
+    # Each site its own cache and uploads: the two must not share cached settings.
+    env.update(CACHE_URL=f"filecache://{work / name / 'cache'}", MEDIA_ROOT=str(work / name))
     manage(env, "migrate", "--noinput", "--verbosity=0")
     manage(env, "load_association_content", "--verbosity=0")
-    manage(env, "collectstatic", "--noinput", "--verbosity=0")
     seed(env, **SMALL)
-    print(f"==> measuring the small site ({repeat} requests per address)", flush=True)
-    small = measure(env, repeat)
+    return env
+
+
+def run(kind, size, repeat, postgres_name, rounds=3):
+    work = RESULTS / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    big = FULL if size == "full" else BIG
+    print(f"\n==> growth on {kind}: two sites, the small one and one grown to {big}", flush=True)
+    small_env = prepared_site(kind, work, f"{postgres_name}_small")
+    manage(small_env, "collectstatic", "--noinput", "--verbosity=0")
+    big_env = prepared_site(kind, work, f"{postgres_name}_big")
     # Pages and messages are seeded up to a number, events and articles added to what is there.
-    print(f"==> growing it to {big}", flush=True)
     seconds = seed(
-        env,
+        big_env,
         pages=big["pages"],
         events=big["events"] - SMALL["events"],
         articles=big["articles"] - SMALL["articles"],
         messages=big["messages"],
     )
-    print("==> measuring the big site", flush=True)
-    large = measure(env, repeat)
+    # In turns, as bench/run.py does: load from elsewhere on the machine then weighs on both.
+    per_round = max(1, round(repeat / rounds))
+    parts = {"small": [], "big": []}
+    for number in range(rounds):
+        for name, env in (("small", small_env), ("big", big_env)):
+            print(f"==> measuring the {name} site (round {number + 1}/{rounds})", flush=True)
+            parts[name].append(measure(env, per_round))
+    small, large = combine(parts["small"]), combine(parts["big"])
     return {
         "db": kind,
         "size": size,
-        "repeat": repeat,
+        "repeat": per_round * rounds,
         "seed_seconds": seconds,
         "small": small,
         "big": large,
         "rows": compare(small, large),
     }
+
+
+def combine(parts):
+    """One measurement from several rounds: the median of every request's time."""
+    result = parts[0]
+    for name, answer in result["addresses"].items():
+        times = [t for part in parts for t in part["addresses"][name]["times_ms"]]
+        answer["p50_ms"] = statistics.median(times)
+    return result
 
 
 def main(argv=None):
