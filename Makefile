@@ -93,7 +93,7 @@ browser-test-tools: $(CHROMIUM) $(JAVA) $(ESPEAK) node_modules/.installed
 test-tools: browser-test-tools $(DOVECOT) $(NGINX)
 
 # nginx in front of gunicorn, with the shipped config (docker/nginx/plac-nzs.conf), started by
-# tests/test_proxy.py and `make bench` themselves, unprivileged, on free ports.
+# tests/test_proxy.py, the two-node fault test and `make bench` themselves, unprivileged, on free ports.
 $(NGINX):
 	@echo "==> $(NGINX) is missing: installing Debian's nginx for the proxy tests and the benchmark"
 	$(SUDO) apt-get update

@@ -620,6 +620,13 @@ def main():
         default=120,
         help="seconds of mixed pages while memory is sampled (0: none; 600 to look for a leak)",
     )
+    parser.add_argument(
+        "--growth",
+        choices=["default", "full", "off"],
+        default="default",
+        help="cost as content grows (bench/growth.py): full = 1000 events and articles, 10000 "
+        "messages, 100 pages (minutes more)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
@@ -640,6 +647,12 @@ def main():
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     reports = [measure(kind, args, work) for kind in kinds]
     text = header + "\n\n" + "\n\n".join(table(r, args) for r in reports) + "\n"
+    if args.growth != "off":
+        from bench import growth
+
+        for kind in kinds:
+            options = ["--db", kind] + (["--full"] if args.growth == "full" else [])
+            text += "\n" + growth.table(growth.main(options)) + "\n"
     print("\n" + text)
     (RESULTS / f"{stamp}.md").write_text(text, encoding="utf-8")
     (RESULTS / f"{stamp}.json").write_text(

@@ -35,6 +35,9 @@ from pages.cache import CacheablePageMixin, ShownOnCachedPages
 from search.text import FoldedSearchMixin
 
 ARCHIVE_PAGE_SIZE = 20
+# Upcoming dates come in pages too: a weekly series for two years must not make one page of
+# a hundred dates (and its cost grow with every date added).
+UPCOMING_PAGE_SIZE = 20
 
 
 @register_snippet
@@ -91,13 +94,15 @@ class EventIndexPage(CacheablePageMixin, Page):
                 raise Http404
             dates = dates.filter(event__category=category)
         now = timezone.now()
-        paginator = Paginator(dates.filter(end__lt=now).reverse(), ARCHIVE_PAGE_SIZE)
+        archive = Paginator(dates.filter(end__lt=now).reverse(), ARCHIVE_PAGE_SIZE)
+        upcoming = Paginator(dates.filter(end__gte=now), UPCOMING_PAGE_SIZE)
         try:
-            archive = paginator.page(request.GET.get("strona", 1))
+            archive = archive.page(request.GET.get("strona", 1))
+            upcoming = upcoming.page(request.GET.get("nadchodzace", 1))
         except (EmptyPage, PageNotAnInteger):
             raise Http404 from None
         context.update(
-            upcoming=list(dates.filter(end__gte=now)),
+            upcoming=upcoming,
             archive=archive,
             categories=list(EventCategory.objects.all()),
             category=category,

@@ -7,11 +7,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from contact.views import question_picture
 from pages import views as pages_views
+from pages.cache import cacheable_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # The same for every crawler, and changed only by a publish: kept by the page cache, so a
+    # site of thousands of pages renders it once per publish, not once per crawler's visit.
+    path("sitemap.xml", cacheable_view(sitemap), name="sitemap"),
     # Contact form: before Wagtail's catch-all.
     path("kontakt/", include("contact.urls")),
     # Only the picture, drawn by the contact app (any machine, no libraqm): the library's refresh

@@ -183,6 +183,20 @@ def test_sitemap_lists_the_public_pages(client, association_content):
     assert "<loc>http://testserver/polityka-prywatnosci/</loc>" in body
 
 
+def test_the_sitemap_comes_from_the_page_cache_until_a_page_is_published(
+    client, association_content
+):
+    client.get("/sitemap.xml")
+    assert client.get("/sitemap.xml")["X-Page-Cache"] == "hit"
+
+    association_content.add_child(instance=ContentPage(title="Nowa strona", slug="nowa-strona"))
+    ContentPage.objects.get(slug="nowa-strona").save_revision().publish()
+
+    response = client.get("/sitemap.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assert "<loc>http://testserver/nowa-strona/</loc>" in response.content.decode()
+
+
 def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
     response = client.get("/robots.txt")
 

@@ -69,6 +69,21 @@ def test_the_archive_is_paginated(client, index):
     assert 'rel="next"' in first.content.decode()
 
 
+def test_a_long_series_of_upcoming_dates_comes_twenty_at_a_time_soonest_first(client, index):
+    event = make_event(index, title="Spacer", dates=[(in_days(1), in_days(1, 20))])
+    for days in range(2, 26):
+        EventDate.objects.create(event=event, start=in_days(days), end=in_days(days, 20))
+
+    first = client.get(index.url)
+    second = client.get(index.url + "?nadchodzace=2")
+
+    assert len(titles(first, "nadchodzace")) == 20
+    assert len(titles(second, "nadchodzace")) == 5
+    assert 'nadchodzace=2" rel="next"' in first.content.decode()
+    assert 'nadchodzace=1" rel="prev"' in second.content.decode()
+    assert client.get(index.url + "?nadchodzace=3").status_code == 404
+
+
 def test_the_event_page_shows_place_accessibility_price_and_calendar_links(client, index):
     event = make_event(
         index,
@@ -207,6 +222,7 @@ def test_listings_and_feeds_cost_the_same_queries_for_10_and_1000_events(client,
         index.url,
         index.url + "?kategoria=debata",
         index.url + "?strona=2",
+        index.url + "?nadchodzace=2",
         "/kalendarz/wydarzenia.ics",
         "/kalendarz/kategoria/debata.ics",
         "/kalendarz/rss.xml",

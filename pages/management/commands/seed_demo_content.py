@@ -25,6 +25,7 @@ from pages.models import AssociationSettings, ContentPage, MissionPage, SupportP
 APP_SEEDERS = [
     ("events", "events", "seed_events"),
     ("articles", "articles", "seed_articles"),
+    ("messages", "contact", "seed_messages"),
 ]
 EXAMPLE_RECORD = {
     "krs": "0000123456",
