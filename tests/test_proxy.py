@@ -338,3 +338,20 @@ def test_the_images_nginx_config_is_the_template_with_every_placeholder_filled(t
     conf = renderer().standalone(tmp_path, config)
 
     assert "test is successful" in check_config(conf, tmp_path)
+
+
+def test_a_config_for_several_app_servers_lists_each_and_nginx_accepts_it(tmp_path):
+    """A second web node is one more --upstream: each becomes a `server` line of the upstream."""
+    config = renderer().render(
+        listen="127.0.0.1:8080",
+        upstreams=["127.0.0.1:8001", "127.0.0.1:8002"],
+        cache_path=tmp_path / "cache",
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+    )
+    upstream = config.split("upstream plac_nzs_app {", 1)[1].split("}", 1)[0]
+    assert upstream.split() == ["server", "127.0.0.1:8001;", "server", "127.0.0.1:8002;"]
+
+    conf = renderer().standalone(tmp_path, config)
+
+    assert "test is successful" in check_config(conf, tmp_path)

@@ -26,8 +26,15 @@ def render(listen, upstreams, cache_path, static_root, media_root):
         "@STATIC_ROOT@": str(static_root).rstrip("/"),
         "@MEDIA_ROOT@": str(media_root).rstrip("/"),
     }
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
+    # Comments keep their placeholders: several upstreams fill more than one line, and the
+    # second would fall outside the comment that names them.
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if not line.lstrip().startswith("#"):
+            for placeholder, value in values.items():
+                line = line.replace(placeholder, value)
+            lines[number] = line
+    text = "".join(lines)
     if "@" in "".join(line.split("#")[0] for line in text.splitlines()):
         raise ValueError("a placeholder in plac-nzs.conf has no value")
     return text
