@@ -1,6 +1,6 @@
 """Two web nodes behind one nginx, for the fault suite: what a second server adds.
 
-`nginx_config` is the one place the proxy's configuration is written; the nodes are the
+`nginx_config` fills in the shipped proxy configuration; the nodes are the
 suite's `Site` (gunicorn + mail worker), each with its own temporary folder, sharing the
 suite's PostgreSQL and a Redis.
 """
@@ -11,44 +11,25 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.proxy import renderer
 from tests.faults.conftest import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def nginx_config(listen_port, upstreams, folder):
-    """A minimal reverse proxy: both nodes in one upstream, no caching, forwarded headers set.
-
-    `folder` holds nginx's pid, logs and temporary files, so it runs beside anything else.
-    """
-    servers = "\n".join(f"        server {host}:{port};" for host, port in upstreams)
-    return f"""
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {folder}/access.log;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    upstream site {{
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{listen_port};
-        location / {{
-            proxy_pass http://site;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_next_upstream off;
-        }}
-    }}
-}}
-"""
+    """The shipped proxy (docker/nginx/plac-nzs.conf, caching included) in front of both nodes,
+    as a whole nginx.conf under `folder` (pid, logs, temporary files, cache); returns its path."""
+    site = renderer().render(
+        listen=f"127.0.0.1:{listen_port}",
+        upstreams=[f"{host}:{port}" for host, port in upstreams],
+        cache_path=folder / "cache",
+        static_root=ROOT / "staticfiles",
+        media_root=folder / "media",
+    )
+    return renderer().standalone(folder, site)
 
 
 class OwnNginx:
@@ -59,14 +40,13 @@ class OwnNginx:
         self.folder.chmod(0o755)  # its workers may run as another user when we are root
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.conf = self.folder / "nginx.conf"
-        self.conf.write_text(nginx_config(self.port, upstreams, self.folder))
+        self.conf = nginx_config(self.port, upstreams, self.folder)
         self.process = None
 
     def start(self):
-        # In the foreground, so that the process we hold is nginx's master itself.
+        # In the foreground (the config says `daemon off`): the process we hold is nginx's master.
         self.process = subprocess.Popen(  # noqa: S603
-            [NGINX, "-c", str(self.conf), "-p", str(self.folder), "-g", "daemon off;"],
+            [NGINX, "-c", str(self.conf), "-p", str(self.folder)],
             stdout=subprocess.DEVNULL,
             stderr=open(self.folder / "stderr.log", "ab"),  # noqa: SIM115
         )
