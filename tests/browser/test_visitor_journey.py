@@ -117,7 +117,7 @@ def test_without_javascript_the_home_page_leads_to_events_articles_and_the_conta
 
     expect(page.get_by_role("heading", level=1)).to_have_text(seed_lead_statement())
     expect(page.get_by_role("link", name="Debata o zieleni")).to_be_visible()
-    page.get_by_role("link", name="Napisz do nas", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Napisz do nas", exact=True).click()
     assert page.url == public_site + "/#napisz"
     expect(page.get_by_role("heading", name="Pytania do nas? Napisz!")).to_be_in_viewport()
     page.get_by_role("link", name="Napisz do nas na stronie kontaktowej").click()
