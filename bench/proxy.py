@@ -2,7 +2,8 @@
 
 In one run, against a gunicorn of its own (the project's config, the benchmark's database):
 - the mission page, an event page and the article index through nginx's cache, each against
-  the same nginx serving the same bytes as a static file, in turns (target: ≥ 0.9×);
+  the same nginx serving the same bytes (and the page's headers) as a static file, in turns
+  (target: ≥ 0.9×);
 - how long a publish takes to show through nginx (target: ≤ 5 s), polling every 50 ms;
 - gunicorn killed (SIGKILL): how many requests for cached pages nginx still answers with 200.
 
@@ -100,17 +101,45 @@ def check_config(conf, folder):
     return result.stderr
 
 
-def static_block(listen, root):
-    """The yardstick: nginx serving files, the precompressed copy to clients taking gzip."""
+# What nginx itself writes for a file, or what belongs to one connection or one copy.
+OWN_HEADERS = {
+    "date",
+    "server",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "x-cache-status",
+    "etag",
+    "last-modified",
+    "accept-ranges",
+}
+
+
+def static_block(listen, root, headers_by_file=None):
+    """The yardstick: nginx serving files, the precompressed copy to clients taking gzip.
+
+    Each file is sent with the headers the app gave its page (Content-Security-Policy,
+    Cache-Control, …): the same response, so the comparison weighs only what the proxy does.
+    """
+    locations = []
+    for name, headers in (headers_by_file or {}).items():
+        lines = "".join(
+            f'        add_header {key} "{value.replace(chr(34), chr(92) + chr(34))}" always;\n'
+            for key, value in headers
+            if key.lower() not in OWN_HEADERS
+        )
+        locations.append(f"    location = /{name} {{\n{lines}    }}\n")
     return f"""
 server {{
     listen {listen};
     server_tokens off;
-    location / {{
-        root {root};
-        gzip_static on;
-    }}
-}}
+    root {root};
+    gzip_static on;
+    charset utf-8;
+{"".join(locations)}}}
 """
 
 
@@ -219,7 +248,8 @@ def measure(env, work, args):
     result = {"runs": {}, "notes": []}
     try:
         server.wait_ready()
-        nginx = Nginx(folder, site + static_block(f"127.0.0.1:{static_port}", folder / "files"))
+        # Started once to learn each page's bytes and headers, then again with the files.
+        nginx = Nginx(folder, site)
         proxy_base = f"http://127.0.0.1:{proxy_port}"
         nginx.wait_ready(proxy_base + "/healthz")
         print(f"==> nginx (docker/nginx/plac-nzs.conf) at {proxy_base}", flush=True)
@@ -230,6 +260,7 @@ def measure(env, work, args):
         else:
             result["notes"].append("no event page linked from /wydarzenia/")
         gz = {"Accept-Encoding": "gzip, deflate, br"}
+        page_headers = {}
         for name, path in pages.items():
             status, headers, body = get(proxy_base + path, gz)
             # The same bytes as a file: gzip as sent, and the page itself beside it.
@@ -240,6 +271,12 @@ def measure(env, work, args):
                 file.with_suffix(".html.gz").write_bytes(body)
             status, headers, _ = get(proxy_base + path, gz)
             result["runs"][name] = {"path": path, "cache_status": headers.get("X-Cache-Status")}
+            page_headers[file.name] = list(headers.items())
+        nginx.stop()
+        nginx = Nginx(
+            folder, site + static_block(f"127.0.0.1:{static_port}", folder / "files", page_headers)
+        )
+        nginx.wait_ready(proxy_base + "/healthz")
         # One-second slices, proxy and file in turn: nginx answers tens of thousands of
         # requests a second, and load from elsewhere then weighs on both sides alike.
         seconds, rounds = 1, max(args.rounds, args.duration)
