@@ -102,6 +102,7 @@ def test_editor_gives_an_article_an_image_and_an_attachment_through_the_choosers
         title="Zieleń na Placu NZS", file=get_test_image_file(size=(1200, 800))
     )
     make_pdf(title="Stanowisko w sprawie zieleni")
+    make_pdf(title="Plan zieleni na Placu NZS", filename="plan.pdf")
     article = publish_article(title="Zieleń wraca na plac")
     make_editor(django_user_model, username="redaktorka")
     page.add_init_script(RECORD_REFUSALS)
@@ -116,6 +117,12 @@ def test_editor_gives_an_article_an_image_and_an_attachment_through_the_choosers
     page.locator("#id_attachments-0-document-chooser .chooser__choose-button").click()
     page.get_by_role("link", name="Stanowisko w sprawie zieleni").click()
     expect(page.locator("#id_attachments-0-document")).not_to_have_value("")
+    # A block in the body: its chooser is drawn by Wagtail's script from data (telepath).
+    page.locator(".c-sf-add-button").last.click()
+    page.get_by_role("option", name="Dokument").click()
+    page.get_by_role("button", name="Wybierz dokument").click()
+    page.get_by_role("link", name="Plan zieleni na Placu NZS").click()
+    expect(page.locator(".chooser__title", has_text="Plan zieleni na Placu NZS")).to_be_visible()
     assert refusals_in(page) == []
     page.get_by_role("button", name="Więcej akcji").click()
     page.get_by_role("button", name="Opublikuj").click()
@@ -123,6 +130,9 @@ def test_editor_gives_an_article_an_image_and_an_attachment_through_the_choosers
 
     page.goto(public_site + article.url)
     expect(page.locator(".article__image img")).to_have_attribute("alt", "Zieleń na Placu NZS")
+    expect(page.locator(".document-link").get_by_role("link")).to_have_text(
+        "Plan zieleni na Placu NZS"
+    )
     attachments = page.locator(".article__attachments")
     expect(attachments.get_by_role("link", name="Stanowisko w sprawie zieleni")).to_be_visible()
     assert [error for error in console_errors if "Content Security Policy" in error] == []
