@@ -313,13 +313,22 @@ def one_of_everything_editors_edit():
 def admin_form_views(things, site_pk):
     """Every admin view that shows a form or a listing the association uses."""
     from django.urls import reverse
+    from wagtail.models import Workflow
 
     home, articles, events = things["home"], things["articles"], things["events"]
     article = things["article"]
+    moderators = Group.objects.get(name="Moderators")
     views = [
         reverse("wagtailadmin_home"),
         reverse("wagtailadmin_explore_root"),
         reverse("wagtailadmin_explore", args=[home.pk]),
+        reverse("wagtailadmin_pages:search") + "?q=plac",
+        reverse("wagtailadmin_pages:add_subpage", args=[home.pk]),
+        reverse("wagtailadmin_pages:unpublish", args=[article.pk]),
+        reverse("wagtailadmin_pages:delete", args=[article.pk]),
+        reverse("wagtailimages:index"),
+        reverse("wagtaildocs:index"),
+        reverse("wagtailsnippets_events_eventcategory:list"),
         reverse("wagtailsettings:edit", args=["pages", "associationsettings", site_pk]),
         reverse("wagtailsnippets_events_eventcategory:edit", args=[things["category"].pk]),
         reverse("wagtailsnippets_events_eventcategory:add"),
@@ -333,11 +342,15 @@ def admin_form_views(things, site_pk):
         reverse("wagtailredirects:add"),
         reverse("wagtailsites:edit", args=[site_pk]),
         reverse("wagtailadmin_workflows:add"),
+        reverse("wagtailadmin_workflows:edit", args=[Workflow.objects.first().pk]),
+        reverse("wagtailadmin_workflows:task_index"),
         reverse("wagtailadmin_workflows:add_task", args=["wagtailcore", "groupapprovaltask"]),
         reverse("wagtailusers_groups:add"),
+        reverse("wagtailusers_groups:edit", args=[moderators.pk]),
         reverse("wagtailusers_users:add"),
         reverse("wagtailadmin_collections:add"),
         reverse("wagtailadmin_reports:locked_pages"),
+        reverse("wagtailadmin_reports:site_history"),
         reverse("wagtailadmin_account"),
         "/admin/registrations/",
         "/admin/messages/",

@@ -8,7 +8,7 @@ database run, quickly.
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.admin.widgets import AdminTimeInput
-from wagtail.models import Site
+from wagtail.models import Site, Workflow
 
 from tests.factories import admin_form_views, one_of_everything_editors_edit
 from tests.test_security_headers import inline_script_code
@@ -44,6 +44,9 @@ def test_every_kind_of_chooser_and_the_inline_panels_leave_their_settings_as_dat
     event_form = client.get(f"/admin/pages/{things['event'].pk}/edit/").content.decode()
     article_form = client.get(f"/admin/pages/{things['article'].pk}/edit/").content.decode()
     move_form = client.get(f"/admin/pages/{things['article'].pk}/move/").content.decode()
+    workflow_form = client.get(
+        f"/admin/workflows/edit/{Workflow.objects.first().pk}/"
+    ).content.decode()
 
     assert 'data-admin-widget="ImageChooser" data-input-id="id_logo"' in settings_form
     assert 'data-admin-widget="PageChooser" data-input-id="id_privacy_page"' in settings_form
@@ -57,10 +60,14 @@ def test_every_kind_of_chooser_and_the_inline_panels_leave_their_settings_as_dat
     )
     assert 'data-input-id="id_attachments-__prefix__-document"' in article_form
     assert article_form.count('data-admin-widget="InlinePanel"') == 1
-    assert event_form.count('data-admin-widget="InlinePanel"') == 2  # dates, questions
+    assert event_form.count('data-admin-widget="InlinePanel"') == 2  # dates, registrations
     assert '{"type": "InlinePanel", "formsetPrefix": "id_dates"' in event_form
-    # Wagtail's own form, whose widget no model of ours declares.
+    # Wagtail's own forms, whose widgets no model of ours declares.
     assert 'data-admin-widget="PageChooser" data-input-id="id_new_parent_page"' in move_form
+    assert (
+        'data-admin-widget="createTaskChooser" data-input-id="id_workflow_tasks-0-task"'
+        in workflow_form
+    )
 
 
 def test_settings_cannot_close_their_data_block():

@@ -57,13 +57,15 @@ def refusals_in(page):
 
 
 def test_no_admin_view_has_its_scripts_refused(
-    page, public_site, django_user_model, tmp_path, settings
+    page, public_site, django_user_model, tmp_path, settings, console_errors
 ):
     from wagtail.models import Site
 
     settings.MEDIA_ROOT = tmp_path / "media"
     things = one_of_everything_editors_edit()
     superuser(django_user_model)
+    uncaught = []
+    page.on("pageerror", lambda error: uncaught.append(error.stack or str(error)))
     page.add_init_script(RECORD_REFUSALS)
     log_in(page, public_site, "administratorka")
 
@@ -77,6 +79,9 @@ def test_no_admin_view_has_its_scripts_refused(
     assert refused == {}, "\n".join(
         f"{path}:\n    " + "\n    ".join(refusals) for path, refusals in refused.items()
     )
+    # Nothing a starter could not start (admin-widgets.js says so) and no script failing.
+    assert [error for error in console_errors if "admin-widgets" in error] == []
+    assert uncaught == []
 
     # A date added in the event editor arrives from the inline panel's template, after the
     # page has loaded; its start, end and registration deadline get their pickers too.
