@@ -8,5 +8,7 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from pages.cache import connect_signals
+        from pages.widgets import start_choosers_without_inline_script
 
         connect_signals()
+        start_choosers_without_inline_script()

@@ -28,7 +28,6 @@ from pages.identifiers import (
     validate_nip,
     validate_regon,
 )
-from pages.widgets import ImageChooser, PageChooser
 from search.text import FoldedSearchMixin
 
 
@@ -124,9 +123,9 @@ class MissionPage(FoldedSearchMixin, CacheablePageMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("lead"),
-                FieldPanel("hero_image", widget=ImageChooser),
+                FieldPanel("hero_image"),
                 FieldPanel("contact_action_label"),
-                FieldPanel("second_action_page", widget=PageChooser),
+                FieldPanel("second_action_page"),
                 FieldPanel("second_action_label"),
             ],
             heading=_("Lead statement and buttons"),

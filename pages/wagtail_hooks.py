@@ -1,7 +1,9 @@
 """The admin as the association's editors see it: only what they need, and what is missing."""
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
@@ -11,6 +13,12 @@ from pages.models import AssociationSettings
 # Developers' tools; superusers still see them.
 DEVELOPER_MENU_ITEMS = {"reports", "help"}
 DEVELOPER_SETTINGS_ITEMS = {"workflows", "workflow-tasks", "collections", "redirects", "sites"}
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_script():
+    # Every admin page: widgets also arrive in forms added later and in modals (pages/widgets.py).
+    return format_html('<script src="{}"></script>', static("js/admin-widgets.js"))
 
 
 @hooks.register("construct_main_menu")

@@ -263,3 +263,105 @@ def run_project_python(*args, env, timeout=120):
 def association_settings_form_data(**values):
     """The POST data of Settings → Association as the admin sends it (no reports listed)."""
     return nested_form_data({**values, "reports": streamfield([])})
+
+
+def one_of_everything_editors_edit():
+    """One of everything the admin edits: every page type, an image, a document, a snippet.
+
+    On top of load_association_content; uploads go to MEDIA_ROOT, which the caller points at
+    a temporary folder.
+    """
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from articles.demo import article_index
+    from events.models import EventCategory
+    from pages.models import AssociationDataPage, ContentPage, MissionPage, SupportPage
+    from tests.articles.factories import make_pdf, publish_article
+    from tests.events.factories import make_event, make_event_index
+
+    image = get_image_model().objects.create(
+        title="Mieszkańcy na Placu NZS", file=get_test_image_file(size=(1200, 800))
+    )
+    document = make_pdf()
+    home = MissionPage.objects.get()
+    articles = article_index()
+    article = publish_article(index=articles, attachments=[document])
+    events = make_event_index(home)
+    category = EventCategory.objects.first() or EventCategory.objects.create(
+        name="Debata", slug="debata"
+    )
+    event = make_event(events, category=category.slug)
+    support = SupportPage.objects.first()
+    if support is None:
+        support = home.add_child(instance=SupportPage(title="Wesprzyj nas", slug="wesprzyj"))
+    return {
+        "home": home,
+        "content": ContentPage.objects.first(),
+        "data": AssociationDataPage.objects.get(),
+        "support": support,
+        "articles": articles,
+        "article": article,
+        "events": events,
+        "event": event,
+        "image": image,
+        "document": document,
+        "category": category,
+    }
+
+
+def admin_form_views(things, site_pk):
+    """Every admin view that shows a form or a listing the association uses."""
+    from django.urls import reverse
+    from wagtail.models import Workflow
+
+    home, articles, events = things["home"], things["articles"], things["events"]
+    article = things["article"]
+    moderators = Group.objects.get(name="Moderators")
+    views = [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore_root"),
+        reverse("wagtailadmin_explore", args=[home.pk]),
+        reverse("wagtailadmin_pages:search") + "?q=plac",
+        reverse("wagtailadmin_pages:add_subpage", args=[home.pk]),
+        reverse("wagtailadmin_pages:unpublish", args=[article.pk]),
+        reverse("wagtailadmin_pages:delete", args=[article.pk]),
+        reverse("wagtailimages:index"),
+        reverse("wagtaildocs:index"),
+        reverse("wagtailsnippets_events_eventcategory:list"),
+        reverse("wagtailsettings:edit", args=["pages", "associationsettings", site_pk]),
+        reverse("wagtailsnippets_events_eventcategory:edit", args=[things["category"].pk]),
+        reverse("wagtailsnippets_events_eventcategory:add"),
+        reverse("wagtaildocs:edit", args=[things["document"].pk]),
+        reverse("wagtaildocs:add_multiple"),
+        reverse("wagtailimages:edit", args=[things["image"].pk]),
+        reverse("wagtailimages:add_multiple"),
+        reverse("wagtailadmin_pages:copy", args=[article.pk]),
+        reverse("wagtailadmin_pages:move", args=[article.pk]),
+        reverse("wagtailadmin_pages:history", args=[article.pk]),
+        reverse("wagtailredirects:add"),
+        reverse("wagtailsites:edit", args=[site_pk]),
+        reverse("wagtailadmin_workflows:add"),
+        reverse("wagtailadmin_workflows:edit", args=[Workflow.objects.first().pk]),
+        reverse("wagtailadmin_workflows:task_index"),
+        reverse("wagtailadmin_workflows:add_task", args=["wagtailcore", "groupapprovaltask"]),
+        reverse("wagtailusers_groups:add"),
+        reverse("wagtailusers_groups:edit", args=[moderators.pk]),
+        reverse("wagtailusers_users:add"),
+        reverse("wagtailadmin_collections:add"),
+        reverse("wagtailadmin_reports:locked_pages"),
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_account"),
+        "/admin/registrations/",
+        "/admin/messages/",
+        "/admin/ready-answers/new/",
+    ]
+    for name in ("home", "content", "data", "support", "articles", "article", "events", "event"):
+        views.append(reverse("wagtailadmin_pages:edit", args=[things[name].pk]))
+    for model, parent in [
+        ("pages.contentpage", home),
+        ("articles.articlepage", articles),
+        ("events.eventpage", events),
+    ]:
+        views.append(reverse("wagtailadmin_pages:add", args=[*model.split("."), parent.pk]))
+    return views

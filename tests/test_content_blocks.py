@@ -122,3 +122,24 @@ def test_video_loads_nothing_from_youtube_until_played(client, page_with_every_b
 def test_only_youtube_and_vimeo_films_play_in_their_privacy_players(url, player):
     result = privacy_player_url(url)
     assert (result is None) if player is None else result.startswith(player)
+
+
+def test_articles_and_events_show_every_block_their_editors_can_add(
+    client, association_content, settings, tmp_path
+):
+    """Their body is the same stream as a content page's: a document or an image in it is
+    drawn by its own template, not taken for rich text (which answered visitors with a 500)."""
+    from tests.articles.factories import publish_article
+    from tests.events.factories import make_event, make_event_index
+
+    settings.MEDIA_ROOT = tmp_path
+    body = example_body(
+        example_image("Plac"), example_document("Statut"), link_page=association_content
+    )
+    article = publish_article(title="Wszystkie bloki w artykule", body=body)
+    event = make_event(make_event_index(association_content), body=body)
+    for page in (article, event):
+        soup = soup_of(client, page)
+        assert soup.select_one("figure.figure img")["alt"] == "Słońce nad placem", page.url
+        assert soup.select_one(".document-link a").text.strip(), page.url
+        assert soup.select_one("blockquote"), page.url

@@ -94,7 +94,7 @@ def test_editor_screens_with_date_pickers_need_no_inline_script(client, associat
         assert response.status_code == 200
         assert "'unsafe-inline'" not in csp_directives(response)["script-src"]
         html = response.content.decode()
-        assert "data-admin-date-chooser" in html, path
+        assert 'data-admin-widget="initDate' in html, path
         assert inline_script_code(html) == [], path
 
 
