@@ -45,8 +45,15 @@ HEADER = "X-Page-Cache"
 TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|gclsrc|dclid|msclkid|mc_.*|mtm_.*|_ga|_gl)$")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers the cache sets itself on every response it serves.
-NOT_STORED = {"content-length", "content-encoding", "vary", "cache-control", "etag", "date"}
-NOT_STORED.add(HEADER.lower())
+NOT_STORED = {
+    "content-length",
+    "content-encoding",
+    "vary",
+    "cache-control",
+    "etag",
+    "date",
+    HEADER.lower(),
+}
 
 
 def page_cache():
