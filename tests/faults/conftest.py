@@ -44,6 +44,22 @@ def wait_until(condition, timeout, step=0.1, what="condition"):
     raise AssertionError(f"{what} not reached within {timeout} s")
 
 
+def database_readers(own_postgres, database):
+    """What a test reads from a site's database: the captcha answer a resident would type
+    (from the challenge's key), and one number from an SQL count."""
+
+    def answer_of(key):
+        rows = own_postgres.query(
+            "SELECT response FROM captcha_captchastore WHERE hashkey = %s", key, database=database
+        )
+        return (rows or [("0",)])[0][0]
+
+    def count(sql, *params):
+        return own_postgres.query(sql, *params, database=database)[0][0]
+
+    return answer_of, count
+
+
 # --- PostgreSQL of our own ----------------------------------------------------------------
 
 
@@ -377,15 +393,7 @@ def make_site(own_postgres, static_root, tmp_path):
         )
         site = Site(env, tmp_path).prepare()
         site.database = database
-        site.answer_of = lambda key: (
-            own_postgres.query(
-                "SELECT response FROM captcha_captchastore WHERE hashkey = %s",
-                key,
-                database=database,
-            )
-            or [("0",)]
-        )[0][0]
-        site.count = lambda sql, *params: own_postgres.query(sql, *params, database=database)[0][0]
+        site.answer_of, site.count = database_readers(own_postgres, database)
         site.execute = lambda sql, *params: own_postgres.execute(sql, *params, database=database)
         started.append(site)
         return site

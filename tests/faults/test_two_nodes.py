@@ -20,6 +20,7 @@ from tests.conftest import LocalSmtpServer
 from tests.faults.conftest import (
     OwnRedis,
     Site,
+    database_readers,
     manage,
     site_environment,
     wait_until,
@@ -74,15 +75,7 @@ def cluster(own_postgres, static_root, tmp_path_factory):
         for node in nodes:
             node.start_server(workers=1)
             node.start_worker()
-            node.answer_of = lambda key: (
-                own_postgres.query(
-                    "SELECT response FROM captcha_captchastore WHERE hashkey = %s",
-                    key,
-                    database=database,
-                )
-                or [("0",)]
-            )[0][0]
-            node.count = lambda sql, *p: own_postgres.query(sql, *p, database=database)[0][0]
+            node.answer_of, node.count = database_readers(own_postgres, database)
         proxy.start()
         yield {"a": node_a, "b": node_b, "nginx": proxy, "smtp": smtp}
     finally:
