@@ -92,13 +92,19 @@ class MailWorker:
         return self.process.poll() is None
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.pid, signal.SIGKILL)
-        self.log.close()
+        stop_group(self.process, self.log)
+
+
+def stop_group(process, log):
+    """SIGTERM to a server's own process group (started with start_new_session), SIGKILL if
+    it has not ended in 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    log.close()
 
 
 def soak(load, workers, mail_worker, seconds, every=60):

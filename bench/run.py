@@ -19,7 +19,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -171,13 +170,7 @@ class Server:
             return None
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.pid, signal.SIGKILL)
-        self.log.close()
+        memory.stop_group(self.process, self.log)
 
 
 def fetch(url, method="GET", headers=None):
