@@ -115,11 +115,12 @@ class Outbox:
             }
         )
 
-    def after_failure(self, pk, attempt, retry, exc, give_up, queue_next):
-        """Record a failed attempt: "failed" if `give_up` or the SMTP server refused for good,
-        else back to pending and `queue_next(run_after)` queues the next attempt; returns
-        "failed" or "retry"."""
+    def after_failure(self, pk, attempt, retry, exc, started, queue_next):
+        """Record a failed attempt: "failed" once CONTACT_DELIVERY_GIVE_UP_HOURS have passed
+        since `started` or the SMTP server refused for good, else back to pending and
+        `queue_next(run_after)` queues the next attempt; returns "failed" or "retry"."""
         now = timezone.now()
+        give_up = now >= started + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
         mine = self.model.objects.filter(pk=pk, **{self.state: SENDING, self.attempts: attempt})
         changes = {self.last_error: describe(exc), self.claimed_at: None}
         with transaction.atomic():

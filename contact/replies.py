@@ -13,7 +13,6 @@ resident's answer carries them back, which is how contact/inbound.py finds the t
 import logging
 import re
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -221,14 +220,13 @@ def send_reply(entry_id, attempt=1, retry=0, since=None):
 
 def _after_failure(entry, attempt, retry, since, exc):
     started = (since and parse_datetime(since)) or entry.created_at
-    give_up_at = started + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
     logger.warning("Reply %s failed (attempt %s): %s", entry.pk, attempt, type(exc).__name__)
     return OUTBOX.after_failure(
         entry.pk,
         attempt,
         retry,
         exc,
-        give_up=timezone.now() >= give_up_at,
+        started=started,
         queue_next=lambda next_at: send_reply.using(run_after=next_at).enqueue(
             entry_id=entry.pk, attempt=attempt + 1, retry=retry + 1, since=started.isoformat()
         ),

@@ -11,7 +11,6 @@ here is what is particular to the board's e-mail:
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -82,7 +81,6 @@ def deliver_message(message_id, attempt=None, retry=0, since=None):
 
 def _after_failure(message, attempt, retry, since, exc):
     started = (since and parse_datetime(since)) or message.received_at
-    give_up_at = started + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
     # Only the id and the kind of error go to the log: no resident's data.
     logger.warning(
         "Delivery of message %s failed (attempt %s): %s",
@@ -95,7 +93,7 @@ def _after_failure(message, attempt, retry, since, exc):
         attempt,
         retry,
         exc,
-        give_up=timezone.now() >= give_up_at,
+        started=started,
         queue_next=lambda next_at: deliver_message.using(run_after=next_at).enqueue(
             message_id=message.pk,
             attempt=attempt + 1,

@@ -7,9 +7,7 @@ than stale_claim() belongs to a worker that died and may be taken over.
 """
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -51,13 +49,12 @@ def _after_failure(stored, attempt, retry, exc):
     logger.warning(
         "Event e-mail %s failed (attempt %s): %s", stored.pk, attempt, type(exc).__name__
     )
-    give_up_at = stored.created_at + timedelta(hours=settings.CONTACT_DELIVERY_GIVE_UP_HOURS)
     return OUTBOX.after_failure(
         stored.pk,
         attempt,
         retry,
         exc,
-        give_up=timezone.now() >= give_up_at,
+        started=stored.created_at,
         queue_next=lambda next_at: deliver_event_mail.using(run_after=next_at).enqueue(
             mail_id=stored.pk, attempt=attempt + 1, retry=retry + 1
         ),
