@@ -39,3 +39,16 @@ def publish_article(
     article.save_revision().publish()
     article.refresh_from_db()
     return article
+
+
+def publish_position_on_sources():
+    """The position the browser tests open: an addressee, authors, two tags, a PDF."""
+    return publish_article(
+        title="Stanowisko w sprawie źródeł",
+        slug="stanowisko-w-sprawie-zrodel",
+        kind=ArticleKind.POSITION,
+        addressee="Rada Miasta Białegostoku",
+        authors="Zarząd Stowarzyszenia",
+        tags=["plan miasta", "zieleń"],
+        attachments=[make_pdf()],
+    )

@@ -17,20 +17,11 @@ ARTICLE_PAGES = {
 @pytest.fixture
 def articles_site(public_site, settings, tmp_path):
     from articles.demo import seed_articles
-    from articles.models import ArticleKind
-    from tests.articles.factories import make_pdf, publish_article
+    from tests.articles.factories import publish_position_on_sources
 
     settings.MEDIA_ROOT = tmp_path / "media"  # the attachment stays out of the project
     seed_articles(11)
-    publish_article(
-        title="Stanowisko w sprawie źródeł",
-        slug="stanowisko-w-sprawie-zrodel",
-        kind=ArticleKind.POSITION,
-        addressee="Rada Miasta Białegostoku",
-        authors="Zarząd Stowarzyszenia",
-        tags=["plan miasta", "zieleń"],
-        attachments=[make_pdf()],
-    )
+    publish_position_on_sources()
     return public_site
 
 

@@ -31,9 +31,8 @@ MEASURE_LAYOUT_SHIFT = """
 def lived_in_site(public_site, settings, tmp_path):
     """The site with what a living association has: events coming up, articles, a position."""
     from articles.demo import seed_articles
-    from articles.models import ArticleKind
     from pages.models import MissionPage
-    from tests.articles.factories import make_pdf, publish_article
+    from tests.articles.factories import publish_position_on_sources
     from tests.events.factories import in_days, make_event, make_event_index
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -47,15 +46,7 @@ def lived_in_site(public_site, settings, tmp_path):
         organiser="Stowarzyszenie Plac NZS",
     )
     seed_articles(3)
-    publish_article(
-        title="Stanowisko w sprawie źródeł",
-        slug="stanowisko-w-sprawie-zrodel",
-        kind=ArticleKind.POSITION,
-        addressee="Rada Miasta Białegostoku",
-        authors="Zarząd Stowarzyszenia",
-        tags=["plan miasta", "zieleń"],
-        attachments=[make_pdf()],
-    )
+    publish_position_on_sources()
     return public_site
 
 
